@@ -1,0 +1,85 @@
+package org.moodhaven.shell.internal;
+
+import java.util.List;
+
+import org.apache.felix.service.command.Descriptor;
+import org.moodhaven.api.identity.DeviceIdentity;
+import org.moodhaven.api.identity.DeviceIds;
+import org.moodhaven.api.identity.TrustStore;
+import org.moodhaven.api.journal.Journal;
+import org.moodhaven.api.journal.JournalStatus;
+import org.moodhaven.api.node.NodeSettings;
+import org.moodhaven.api.store.JournalStore;
+import org.moodhaven.api.store.StoreException;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * Commands about the node as a whole: {@code mh:id} and {@code mh:status}.
+ * The services are dynamic references, so the commands stay available and
+ * report the implementation in use right now, across swaps.
+ */
+@Component(service = NodeCommands.class, property = {
+        "osgi.command.scope=mh",
+        "osgi.command.function=id",
+        "osgi.command.function=status"})
+public final class NodeCommands {
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DeviceIdentity identity;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile NodeSettings settings;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Journal journal;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile JournalStore store;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile TrustStore trust;
+
+    /**
+     * @return the identity of this device, as in device.json
+     */
+    @Descriptor("Show this device's identity: deviceId, name and public key (as in device.json)")
+    public String id() {
+        DeviceIdentity self = identity;
+        return "deviceId   " + self.deviceId()
+                + "\nname       " + self.deviceName()
+                + "\npublicKey  " + self.publicKeyBase64()
+                + "\ncreated    " + self.created()
+                + "\nsync port  " + DeviceIds.defaultSyncPort(self.deviceId()) + " (default for this deviceId)";
+    }
+
+    /**
+     * @return the state of the node
+     * @throws StoreException if the store cannot be read
+     */
+    @Descriptor("Show the node's state: identity, journal, the store and crypto provider in use, trust")
+    public String status() throws StoreException {
+        DeviceIdentity self = identity;
+        JournalStatus journalStatus = journal.status();
+        JournalStore currentStore = store;
+        List<String> trustProblems = trust.problems();
+        StringBuilder out = new StringBuilder();
+        out.append("device     ").append(self.deviceName()).append(" (").append(self.deviceId()).append(")\n");
+        out.append("data       ").append(settings.dataFolder()).append('\n');
+        out.append("journal    ").append(!journalStatus.unlocked() ? "locked"
+                : journalStatus.passwordMatches() ? "unlocked" : "unlocked, but the password does not match "
+                + "this device's earlier entries (writing is off)").append('\n');
+        out.append("store      ").append(journalStatus.store()).append('\n');
+        out.append("store id   ").append(journalStatus.storeId()).append('\n');
+        out.append("entries    ").append(currentStore.count()).append(" (highest seq ")
+                .append(currentStore.highestSeq()).append(")\n");
+        out.append("crypto     ").append(journalStatus.crypto()).append('\n');
+        out.append("trusted    ").append(trust.list().size()).append(" device(s)");
+        for (String problem : trustProblems) {
+            out.append("\n  warning: ").append(problem);
+        }
+        return out.toString();
+    }
+}

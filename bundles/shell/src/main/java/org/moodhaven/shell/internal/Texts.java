@@ -1,0 +1,39 @@
+package org.moodhaven.shell.internal;
+
+import org.moodhaven.api.journal.JournalEntry;
+
+/** How the shell shows entries in one line. */
+final class Texts {
+
+    private Texts() {
+    }
+
+    /**
+     * @param entry an entry
+     * @param width most characters of text to show
+     * @return its first line, shortened, or a word saying why it cannot be read
+     */
+    static String preview(JournalEntry entry, int width) {
+        return switch (entry.state()) {
+            case LOCKED -> "[locked: mh:unlock to read]";
+            case UNREADABLE -> "[unreadable with this password]";
+            case READABLE -> shorten(firstLine(entry.text()), width);
+        };
+    }
+
+    static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline) + " ...";
+    }
+
+    static String shorten(String text, int width) {
+        if (text.codePointCount(0, text.length()) <= width) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, width - 3)) + "...";
+    }
+
+    static String mood(Integer mood) {
+        return mood == null ? "-" : Integer.toString(mood);
+    }
+}

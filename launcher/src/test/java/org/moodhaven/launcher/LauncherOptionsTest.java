@@ -1,0 +1,56 @@
+package org.moodhaven.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class LauncherOptionsTest {
+
+    private static final Path HOME = Path.of("/home/someone");
+
+    @Test
+    void defaultsToTheHomeFolderAndTheConsole() {
+        LauncherOptions options = LauncherOptions.parse(new String[0], HOME);
+        assertEquals(HOME.resolve(".moodhaven"), options.dataFolder());
+        assertEquals(Optional.empty(), options.name());
+        assertFalse(options.headless());
+    }
+
+    @Test
+    void readsEveryFlag() {
+        LauncherOptions options = LauncherOptions.parse(
+                new String[] {"--data", "/tmp/node-a", "--name", "Ken's laptop", "--headless"}, HOME);
+        assertEquals(Path.of("/tmp/node-a"), options.dataFolder());
+        assertEquals(Optional.of("Ken's laptop"), options.name());
+        assertTrue(options.headless());
+    }
+
+    @Test
+    void refusesUnknownFlagsAndMissingValuesWithAMessage() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> LauncherOptions.parse(new String[] {"--colour"}, HOME));
+        assertEquals("unknown option --colour", unknown.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> LauncherOptions.parse(new String[] {"--data"}, HOME));
+        assertEquals("--data needs a value", missing.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> LauncherOptions.parse(new String[] {"--name", "--headless"}, HOME));
+    }
+
+    @Test
+    void startLevelsMatchExactNamesBeforeTheLongestPattern() {
+        Map<String, Integer> levels = Map.of("org.objectweb.asm*", 1, "org.apache.felix.gogo*", 5,
+                "org.apache.felix.gogo.runtime", 3);
+        assertEquals(1, BundleFolder.levelOf("org.objectweb.asm.commons", levels));
+        assertEquals(3, BundleFolder.levelOf("org.apache.felix.gogo.runtime", levels));
+        assertEquals(5, BundleFolder.levelOf("org.apache.felix.gogo.jline", levels));
+        assertEquals(BundleFolder.DEFAULT_LEVEL, BundleFolder.levelOf("moodhaven.journal", levels));
+    }
+}
