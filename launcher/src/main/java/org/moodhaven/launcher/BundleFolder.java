@@ -18,14 +18,22 @@ import java.util.jar.JarFile;
  * the SPI weaver before SLF4J, SLF4J before anything logs, the framework
  * services before our components, the console last.
  */
-final class BundleFolder {
+public final class BundleFolder {
 
     /** Level of a bundle the configuration does not name. */
-    static final int DEFAULT_LEVEL = 4;
+    public static final int DEFAULT_LEVEL = 4;
 
-    /** A bundle to install. */
-    record BundleJar(Path file, String symbolicName, boolean fragment, int startLevel) {
-        String location() {
+    /**
+     * A bundle to install.
+     *
+     * @param file         the jar
+     * @param symbolicName its Bundle-SymbolicName
+     * @param fragment     whether it is a fragment (never started)
+     * @param startLevel   its start level
+     */
+    public record BundleJar(Path file, String symbolicName, boolean fragment, int startLevel) {
+        /** @return the location the bundle is installed from */
+        public String location() {
             return file.toUri().toString();
         }
     }
@@ -33,7 +41,13 @@ final class BundleFolder {
     private BundleFolder() {
     }
 
-    static List<BundleJar> scan(Path folder, Map<String, Integer> levels) throws IOException {
+    /**
+     * @param folder the distribution's bundle folder
+     * @param levels start levels by symbolic name or pattern
+     * @return the bundles, in start-level order
+     * @throws IOException if a jar cannot be read
+     */
+    public static List<BundleJar> scan(Path folder, Map<String, Integer> levels) throws IOException {
         List<BundleJar> jars = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.jar")) {
             for (Path file : files) {
@@ -56,7 +70,12 @@ final class BundleFolder {
         return jars;
     }
 
-    static Map<String, Integer> readLevels(Path file) throws IOException {
+    /**
+     * @param file {@code conf/start-levels.properties}
+     * @return the levels it gives
+     * @throws IOException if it cannot be read
+     */
+    public static Map<String, Integer> readLevels(Path file) throws IOException {
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             properties.load(in);

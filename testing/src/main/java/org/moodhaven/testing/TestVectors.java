@@ -57,7 +57,7 @@ public final class TestVectors {
      */
     public static Entry entry(JsonNode node) {
         Map<String, String> content = new LinkedHashMap<>();
-        node.get("content").fields().forEachRemaining(f -> content.put(f.getKey(), f.getValue().asText()));
+        node.get("content").properties().forEach(f -> content.put(f.getKey(), f.getValue().asText()));
         JsonNode mood = node.get("mood");
         JsonNode book = node.get("book_id");
         return new Entry(node.get("id").asText(), node.get("created_at").asText(), node.get("updated_at").asText(),

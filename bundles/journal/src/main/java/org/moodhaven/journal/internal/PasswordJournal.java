@@ -33,6 +33,7 @@ import org.moodhaven.api.store.StoredEntry;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -83,10 +84,15 @@ public final class PasswordJournal implements Journal {
     }
 
     private final JournalSaltFile saltFile;
-    private final int maxKeys;
-    private final int unlockCheckEntries;
+    private volatile int maxKeys;
+    private volatile int unlockCheckEntries;
 
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    /*
+     * Optional, so that while the store is being updated or replaced the journal stays
+     * unlocked and simply reports that no store is available for a moment.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile JournalStore store;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -114,8 +120,28 @@ public final class PasswordJournal implements Journal {
     public PasswordJournal(Config config, @Reference NodeSettings settings) {
         this.saltFile = new JournalSaltFile(settings.dataFolder());
         this.salt = saltFile.read().orElse(null);
+        modified(config);
+    }
+
+    /**
+     * Takes new settings, and new reference targets, without deactivating: the journal stays unlocked.
+     *
+     * @param config the configuration
+     */
+    @Modified
+    void modified(Config config) {
         this.maxKeys = Math.max(1, config.maxKeys());
         this.unlockCheckEntries = Math.max(1, config.unlockCheckEntries());
+    }
+
+    /** @return the store in use, or an error a person can act on while none is available */
+    private JournalStore store() throws StoreException {
+        JournalStore current = store;
+        if (current == null) {
+            throw new StoreException("no journal store is available right now (it may be restarting or being "
+                    + "updated); try again in a moment, and check mh:status");
+        }
+        return current;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -157,7 +183,7 @@ public final class PasswordJournal implements Journal {
 
     /** Tries the new key on the newest entry written with this journal's salt. */
     private UnlockResult check(String ownSalt, byte[] ownKey) throws StoreException {
-        JournalStore current = store;
+        JournalStore current = store();
         String cursor = null;
         int seen = 0;
         do {
@@ -210,14 +236,14 @@ public final class PasswordJournal implements Journal {
         String id = DeviceIds.base64Url(crypto.randomBytes(ID_BYTES));
         String now = Timestamps.format(clock.now());
         Entry entry = new Entry(id, now, now, encrypt(key, id, text), mood, Entry.PRIVACY_NORMAL, null, false);
-        return stored(store.writeLocal(entry));
+        return stored(store().writeLocal(entry));
     }
 
     @Override
     public JournalEntry edit(String id, String text, Integer mood)
             throws JournalLockedException, EntryRejectedException, StoreException {
         byte[] key = writingKey();
-        JournalStore current = store;
+        JournalStore current = store();
         Entry held = current.get(id).orElseThrow(() -> new NoSuchElementException("no entry " + id)).entry();
         String now = Timestamps.format(clock.now());
         Entry edited = new Entry(id, held.createdAt(), now, encrypt(key, id, text), mood, held.privacyMode(),
@@ -229,7 +255,7 @@ public final class PasswordJournal implements Journal {
     public JournalEntry restore(String id, long versionId)
             throws JournalLockedException, EntryRejectedException, StoreException {
         writingKey();
-        return stored(store.restore(id, versionId));
+        return stored(store().restore(id, versionId));
     }
 
     private JournalEntry stored(StoredEntry stored) {
@@ -261,12 +287,12 @@ public final class PasswordJournal implements Journal {
 
     @Override
     public Optional<JournalEntry> read(String id) throws StoreException {
-        return store.get(id).map(stored -> view(stored.entry()));
+        return store().get(id).map(stored -> view(stored.entry()));
     }
 
     @Override
     public JournalPage list(int limit, String cursor) throws StoreException {
-        EntryPage page = store.list(limit, cursor);
+        EntryPage page = store().list(limit, cursor);
         List<JournalEntry> entries = new ArrayList<>(page.entries().size());
         for (StoredEntry stored : page.entries()) {
             entries.add(view(stored.entry()));
@@ -277,7 +303,7 @@ public final class PasswordJournal implements Journal {
     @Override
     public List<JournalVersion> history(String id) throws StoreException {
         List<JournalVersion> versions = new ArrayList<>();
-        for (ReplacedVersion version : store.replacedVersions(id)) {
+        for (ReplacedVersion version : store().replacedVersions(id)) {
             versions.add(new JournalVersion(version.versionId(), view(version.entry()), version.replacedAt(),
                     version.replacedBy()));
         }
@@ -353,7 +379,8 @@ public final class PasswordJournal implements Journal {
             unlocked = password != null;
             matches = passwordMatches;
         }
-        return new JournalStatus(unlocked, matches, currentStore.name(), currentStore.storeId(), crypto.name());
+        return new JournalStatus(unlocked, matches, currentStore == null ? "none available" : currentStore.name(),
+                currentStore == null ? "-" : currentStore.storeId(), crypto.name());
     }
 
     private void post(String topic, Map<String, Object> properties) {

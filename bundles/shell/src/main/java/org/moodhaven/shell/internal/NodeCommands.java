@@ -13,6 +13,7 @@ import org.moodhaven.api.store.JournalStore;
 import org.moodhaven.api.store.StoreException;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
@@ -36,7 +37,8 @@ public final class NodeCommands {
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Journal journal;
 
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile JournalStore store;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -73,8 +75,10 @@ public final class NodeCommands {
                 + "this device's earlier entries (writing is off)").append('\n');
         out.append("store      ").append(journalStatus.store()).append('\n');
         out.append("store id   ").append(journalStatus.storeId()).append('\n');
-        out.append("entries    ").append(currentStore.count()).append(" (highest seq ")
-                .append(currentStore.highestSeq()).append(")\n");
+        if (currentStore != null) {
+            out.append("entries    ").append(currentStore.count()).append(" (highest seq ")
+                    .append(currentStore.highestSeq()).append(")\n");
+        }
         out.append("crypto     ").append(journalStatus.crypto()).append('\n');
         out.append("trusted    ").append(trust.list().size()).append(" device(s)");
         for (String problem : trustProblems) {
