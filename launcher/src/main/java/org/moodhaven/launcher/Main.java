@@ -72,6 +72,9 @@ public final class Main {
         createOwnerOnly(data);
         createOwnerOnly(data.resolve("logs"));
         configureLogging(data);
+        // SPI Fly reports through java.util.logging at INFO on the console; only its warnings matter there.
+        java.util.logging.Logger spiFly = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
+        spiFly.setLevel(java.util.logging.Level.WARNING);
 
         Framework framework = ServiceLoader.load(FrameworkFactory.class).iterator().next()
                 .newFramework(frameworkProperties(options));
@@ -92,6 +95,7 @@ public final class Main {
         framework.adapt(FrameworkStartLevel.class).setStartLevel(CONSOLE_LEVEL);
         FrameworkEvent end = framework.waitForStop(0);
         stopped.countDown();
+        java.lang.ref.Reference.reachabilityFence(spiFly); // java.util.logging keeps loggers only weakly
         if (end.getType() == FrameworkEvent.ERROR) {
             err.println("moodhaven: the node stopped with an error: " + end.getThrowable());
             return 1;

@@ -442,15 +442,20 @@ public abstract class JournalStoreContract {
     }
 
     @Test
-    void aLocalEditThatWouldLieTooFarInTheFutureIsRejected() throws Exception {
-        // The peer's version sits exactly at the skew limit; an edit must move past it,
-        // which would put it beyond what this node (and its peers) accept.
+    void aLocalEditWinsEvenOverAVersionFromAClockAheadOfOurs() throws Exception {
+        // The peer's version sits at the skew limit (its clock is ahead of ours). An edit made
+        // here must still win: the skew rule checks the updated_at the writer asked for, and
+        // the local-edit rule then moves it just past the held version (PROTOCOL.md 6.5).
         Entry atLimit = futureEntry("at-limit", T0.plusSeconds(DEFAULT_SKEW_SECONDS));
         store.merge(List.of(atLimit));
         Entry edit = atLimit.withUpdatedAt(Timestamps.format(T0));
-        assertThrows(EntryRejectedException.class, () -> store.writeLocal(edit));
-        assertEquals(atLimit, store.get("at-limit").orElseThrow().entry());
-        assertEquals(List.of(), store.replacedVersions("at-limit"));
+        StoredEntry stored = store.writeLocal(edit);
+        assertEquals(Timestamps.format(T0.plusSeconds(DEFAULT_SKEW_SECONDS).plusMillis(1)), stored.entry().updatedAt());
+        assertEquals(List.of(atLimit), store.replacedVersions("at-limit").stream().map(ReplacedVersion::entry).toList());
+
+        Entry tooFar = edit.withUpdatedAt(Timestamps.format(T0.plusSeconds(DEFAULT_SKEW_SECONDS + 1)));
+        assertThrows(EntryRejectedException.class, () -> store.writeLocal(tooFar),
+                "a writer asking for a time beyond the skew is refused");
     }
 
     // ---------------------------------------------------------------- replaced versions

@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * The password and keys live only in this object's memory; {@link #lock()} and
  * deactivation overwrite them.
  */
-@Component(service = Journal.class, configurationPid = PasswordJournal.PID)
+// Immediate: a delayed component is disposed when its last user lets go, which would lock the journal.
+@Component(service = Journal.class, configurationPid = PasswordJournal.PID, immediate = true)
 @Designate(ocd = PasswordJournal.Config.class)
 public final class PasswordJournal implements Journal {
 

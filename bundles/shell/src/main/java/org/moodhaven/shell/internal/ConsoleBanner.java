@@ -26,11 +26,12 @@ public final class ConsoleBanner {
         String banner = "MoodHaven node \"" + identity.deviceName() + "\" (" + identity.deviceId() + ")"
                 + ", data in " + settings.dataFolder();
         LOG.info(banner);
+        // The banner is for the person at the console (or the service manager's log), so it goes to stdout.
+        System.out.println();
+        System.out.println(banner);
         if (!settings.headless()) {
-            // The banner is for the person at the console, so it goes where they look.
-            System.out.println();
-            System.out.println(banner);
-            System.out.println("Type \"help mh\" for the commands, \"mh:unlock\" to open your journal.");
+            System.out.println("Type \"help mh\" for the commands, \"mh:unlock\" to open your journal, "
+                    + "\"mh:stop\" (or Ctrl-D) to stop the node.");
         }
     }
 }

@@ -11,6 +11,9 @@ import org.moodhaven.api.journal.JournalStatus;
 import org.moodhaven.api.node.NodeSettings;
 import org.moodhaven.api.store.JournalStore;
 import org.moodhaven.api.store.StoreException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -25,8 +28,11 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(service = NodeCommands.class, property = {
         "osgi.command.scope=mh",
         "osgi.command.function=id",
-        "osgi.command.function=status"})
+        "osgi.command.function=status",
+        "osgi.command.function=stop"})
 public final class NodeCommands {
+
+    private final BundleContext context;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile DeviceIdentity identity;
@@ -43,6 +49,24 @@ public final class NodeCommands {
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile TrustStore trust;
+
+    /**
+     * @param context the bundle context, to stop the node
+     */
+    @Activate
+    public NodeCommands(BundleContext context) {
+        this.context = context;
+    }
+
+    /**
+     * @return what happens next
+     * @throws BundleException if the node cannot be stopped
+     */
+    @Descriptor("Stop the node cleanly (the same as Ctrl-D at the prompt)")
+    public String stop() throws BundleException {
+        context.getBundle(0).stop();
+        return "Stopping the node.";
+    }
 
     /**
      * @return the identity of this device, as in device.json

@@ -28,7 +28,6 @@ import org.moodhaven.api.crypto.CryptoProvider;
 import org.moodhaven.api.crypto.X25519KeyPair;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -39,6 +38,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * bundle, so every primitive is called directly. Only the CSPRNG comes from the
  * Java runtime.
  */
+// No @Modified method, on purpose: a new ranking must re-register the service, because
+// Felix SCR rebinds greedy consumers when a better service arrives, not when a bound
+// service's ranking changes in place. Re-activation is cheap: the provider holds no state.
 @Component(service = CryptoProvider.class, property = CryptoProvider.PROVIDER_PROPERTY + "=bc",
         configurationPid = BouncyCastleCryptoProvider.PID)
 @Designate(ocd = BouncyCastleCryptoProvider.Config.class)
@@ -74,19 +76,6 @@ public final class BouncyCastleCryptoProvider implements CryptoProvider {
     @Activate
     public BouncyCastleCryptoProvider(Config config) {
         Objects.requireNonNull(config, "config");
-    }
-
-    /**
-     * Takes a new configuration without deactivating. The ranking is the only
-     * setting and DS republishes the service properties from the configuration
-     * itself; declaring this method is what spares consumers an unbind/rebind
-     * when an operator re-ranks providers.
-     *
-     * @param config the new configuration
-     */
-    @Modified
-    void modified(Config config) {
-        // nothing of the configuration is kept
     }
 
     @Override

@@ -666,12 +666,8 @@ public final class DerbyJournalStore implements JournalStore {
     private StoredEntry putLocal(Tx tx, Entry edit) throws SQLException, EntryRejectedException {
         EntryVersion held = heldVersion(tx.connection, edit.id());
         Entry entry = LocalEditRule.apply(edit, held);
-        if (entry != edit) {
-            // Moving updated_at past a version from a clock ahead of ours may push it
-            // beyond the skew that peers accept; refuse rather than store an entry no
-            // peer would take.
-            reject(EntryRules.problem(entry, tx.now, maxClockSkew));
-        }
+        // The skew rule was checked on the updated_at the writer asked for; moving it past a
+        // version from a clock ahead of ours is what makes the edit win (PROTOCOL.md 6.5).
         String hash = EntryHash.of(entry);
         long seq = put(tx, entry, hash, held != null, ReplacedVersion.BY_LOCAL);
         return new StoredEntry(entry, hash, seq);
