@@ -55,58 +55,63 @@ public final class JournalCommands {
     /**
      * @param session the console session
      * @return what happened
-     * @throws IOException    if the console closes
-     * @throws StoreException if the store cannot be read
+     * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("Unlock the journal: asks for the password without showing it")
-    public String unlock(CommandSession session) throws IOException, StoreException {
-        char[] password = new ConsoleInput(session).readPassword("Password: ");
-        try {
-            if (password.length == 0) {
-                return "Nothing typed: the journal stays " + (journal.isUnlocked() ? "unlocked." : "locked.");
+    public String unlock(CommandSession session) throws CommandFailure {
+        return CommandFailure.run(() -> {
+            char[] password = new ConsoleInput(session).readPassword("Password: ");
+            try {
+                if (password.length == 0) {
+                    return "Nothing typed: the journal stays " + (journal.isUnlocked() ? "unlocked." : "locked.");
+                }
+                UnlockResult result = journal.unlock(password);
+                if (!result.matches()) {
+                    return "Unlocked, but this password does not open the entries already written on this device: "
+                            + "they show as unreadable and writing is off. Run mh:lock, then mh:unlock with the "
+                            + "right password.";
+                }
+                return result.checked() ? "Journal unlocked." : "Journal unlocked (no earlier entry of this device "
+                        + "to check the password against: new entries will use this password).";
+            } finally {
+                Arrays.fill(password, '\0');
             }
-            UnlockResult result = journal.unlock(password);
-            if (!result.matches()) {
-                return "Unlocked, but this password does not open the entries already written on this device: "
-                        + "they show as unreadable and writing is off. Run mh:lock, then mh:unlock with the "
-                        + "right password.";
-            }
-            return result.checked() ? "Journal unlocked." : "Journal unlocked (no earlier entry of this device "
-                    + "to check the password against: new entries will use this password).";
-        } finally {
-            Arrays.fill(password, '\0');
-        }
+        });
     }
 
     /**
      * @return what happened
      */
     @Descriptor("Lock the journal: forget the password and every key derived from it")
-    public String lock() {
-        journal.lock();
-        return "Journal locked.";
+    public String lock() throws CommandFailure {
+        return CommandFailure.run(() -> {
+            journal.lock();
+            return "Journal locked.";
+        });
     }
 
     /**
      * @param session the console session
      * @param mood    the mood, 1 to 5, or "none"
      * @return the new entry's id
-     * @throws Exception if the journal is locked or the entry cannot be stored
+     * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("Write a new entry: asks for its text at the console (end with a line holding only \".\")")
     public String write(CommandSession session,
                         @Descriptor("mood from 1 (low) to 5 (high), or \"none\"")
                         @Parameter(names = {"-m", "--mood"}, absentValue = NO_MOOD) String mood)
-            throws Exception {
-        Integer moodValue = parseMood(mood, null);
-        requireWritable();
-        String text = new ConsoleInput(session).readText(
-                "Write your entry; end with a line holding only \".\":\n");
-        if (text.isBlank()) {
-            return "Nothing written.";
-        }
-        JournalEntry entry = journal.write(text, moodValue);
-        return "Saved entry " + entry.id() + " (mood " + Texts.mood(entry.mood()) + ", " + entry.createdAt() + ").";
+            throws CommandFailure {
+        return CommandFailure.run(() -> {
+            Integer moodValue = parseMood(mood, null);
+            requireWritable();
+            String text = new ConsoleInput(session).readText(
+                    "Write your entry; end with a line holding only \".\":\n");
+            if (text.isBlank()) {
+                return "Nothing written.";
+            }
+            JournalEntry entry = journal.write(text, moodValue);
+            return "Saved entry " + entry.id() + " (mood " + Texts.mood(entry.mood()) + ", " + entry.createdAt() + ").";
+        });
     }
 
     /**
@@ -114,108 +119,120 @@ public final class JournalCommands {
      * @param mood    the new mood, "none", or "keep"
      * @param id      the entry
      * @return what happened
-     * @throws Exception if the journal is locked or the entry cannot be stored
+     * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("Edit an entry: shows its text, asks for the new text (a lone \".\" keeps the text)")
     public String edit(CommandSession session,
                        @Descriptor("new mood 1-5, \"none\", or \"keep\" (default)")
                        @Parameter(names = {"-m", "--mood"}, absentValue = UNCHANGED) String mood,
                        @Descriptor("the entry id (see mh:entries)") String id)
-            throws Exception {
-        requireWritable();
-        JournalEntry current = journal.read(id).orElseThrow(() -> new NoSuchElementException("no entry " + id));
-        if (current.state() != Readability.READABLE) {
-            return "Entry " + id + " cannot be read with this password, so it cannot be edited here.";
-        }
-        Integer moodValue = parseMood(mood, current.mood());
-        session.getConsole().println("Current text:\n" + current.text() + "\n");
-        String text = new ConsoleInput(session).readText(
-                "New text; end with a line holding only \".\" (just \".\" keeps the text):\n");
-        String newText = text.isEmpty() ? current.text() : text;
-        JournalEntry edited = journal.edit(id, newText, moodValue);
-        return "Saved entry " + edited.id() + " (mood " + Texts.mood(edited.mood()) + ", updated "
-                + edited.updatedAt() + ").";
+            throws CommandFailure {
+        return CommandFailure.run(() -> {
+            requireWritable();
+            JournalEntry current = journal.read(id).orElseThrow(() -> new NoSuchElementException("no entry " + id));
+            if (current.state() != Readability.READABLE) {
+                return "Entry " + id + " cannot be read with this password, so it cannot be edited here.";
+            }
+            Integer moodValue = parseMood(mood, current.mood());
+            session.getConsole().println("Current text:\n" + current.text() + "\n");
+            String text = new ConsoleInput(session).readText(
+                    "New text; end with a line holding only \".\" (just \".\" keeps the text):\n");
+            String newText = text.isEmpty() ? current.text() : text;
+            JournalEntry edited = journal.edit(id, newText, moodValue);
+            return "Saved entry " + edited.id() + " (mood " + Texts.mood(edited.mood()) + ", updated "
+                    + edited.updatedAt() + ").";
+        });
     }
 
     /**
      * @param limit how many
      * @param after the cursor printed at the end of the previous page
      * @return one line per entry, newest first
-     * @throws StoreException if the store cannot be read
+     * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("List entries, newest first")
     public String entries(@Descriptor("how many to show")
                           @Parameter(names = {"-n", "--limit"}, absentValue = "20") int limit,
                           @Descriptor("continue after this cursor (printed at the end of the previous page)")
                           @Parameter(names = {"--after"}, absentValue = "") String after)
-            throws StoreException {
-        JournalPage page = journal.list(Math.max(1, Math.min(limit, 1000)), after.isEmpty() ? null : after);
-        if (page.entries().isEmpty()) {
-            return after.isEmpty() ? "No entries yet. Write one with mh:write." : "No more entries.";
-        }
-        StringBuilder out = new StringBuilder();
-        out.append(String.format("%-22s  %-24s  %-4s  %s%n", "ID", "CREATED", "MOOD", "TEXT"));
-        for (JournalEntry entry : page.entries()) {
-            out.append(String.format("%-22s  %-24s  %-4s  %s%n", entry.id(), entry.createdAt(),
-                    Texts.mood(entry.mood()), Texts.preview(entry, 60)));
-        }
-        if (page.next() != null) {
-            out.append("More: mh:entries --after ").append(page.next());
-        }
-        return out.toString().stripTrailing();
+            throws CommandFailure {
+        return CommandFailure.run(() -> {
+            JournalPage page = journal.list(Math.max(1, Math.min(limit, 1000)), after.isEmpty() ? null : after);
+            if (page.entries().isEmpty()) {
+                return after.isEmpty() ? "No entries yet. Write one with mh:write." : "No more entries.";
+            }
+            StringBuilder out = new StringBuilder();
+            out.append(String.format("%-22s  %-24s  %-4s  %s%n", "ID", "CREATED", "MOOD", "TEXT"));
+            for (JournalEntry entry : page.entries()) {
+                out.append(String.format("%-22s  %-24s  %-4s  %s%n", entry.id(), entry.createdAt(),
+                        Texts.mood(entry.mood()), Texts.preview(entry, 60)));
+            }
+            if (page.next() != null) {
+                out.append("More: mh:entries --after ").append(page.next());
+            }
+            return out.toString().stripTrailing();
+        });
     }
 
     /**
      * @param id the entry
      * @return the entry with its text
-     * @throws StoreException if the store cannot be read
+     * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("Show one entry in full")
-    public String show(@Descriptor("the entry id") String id) throws StoreException {
-        Optional<JournalEntry> found = journal.read(id);
-        if (found.isEmpty()) {
-            return "No entry " + id + ".";
-        }
-        JournalEntry entry = found.get();
-        return "Entry   " + entry.id() + "\nCreated " + entry.createdAt() + "\nUpdated " + entry.updatedAt()
-                + "\nMood    " + Texts.mood(entry.mood()) + (entry.pinned() ? "\nPinned" : "") + "\n\n"
-                + (entry.state() == Readability.READABLE ? entry.text() : Texts.preview(entry, 80));
+    public String show(@Descriptor("the entry id") String id) throws CommandFailure {
+        return CommandFailure.run(() -> {
+            Optional<JournalEntry> found = journal.read(id);
+            if (found.isEmpty()) {
+                return "No entry " + id + ".";
+            }
+            JournalEntry entry = found.get();
+            return "Entry   " + entry.id() + "\nCreated " + entry.createdAt() + "\nUpdated " + entry.updatedAt()
+                    + "\nMood    " + Texts.mood(entry.mood()) + (entry.pinned() ? "\nPinned" : "") + "\n\n"
+                    + (entry.state() == Readability.READABLE ? entry.text() : Texts.preview(entry, 80));
+        });
     }
 
     /**
      * @param id the entry
      * @return its earlier versions
-     * @throws StoreException if the store cannot be read
+     * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("List the earlier versions of an entry kept on this device (restore one with mh:restore)")
-    public String history(@Descriptor("the entry id") String id) throws StoreException {
-        List<JournalVersion> versions = journal.history(id);
-        if (versions.isEmpty()) {
-            return "No earlier versions of " + id + " are kept on this device.";
-        }
-        StringBuilder out = new StringBuilder();
-        out.append(String.format("%-8s  %-24s  %-5s  %-24s  %-4s  %s%n",
-                "VERSION", "REPLACED", "BY", "UPDATED", "MOOD", "TEXT"));
-        for (JournalVersion version : versions) {
-            JournalEntry entry = version.entry();
-            out.append(String.format("%-8d  %-24s  %-5s  %-24s  %-4s  %s%n", version.versionId(),
-                    version.replacedAt(), version.replacedBy(), entry.updatedAt(), Texts.mood(entry.mood()),
-                    Texts.preview(entry, 40)));
-        }
-        return out.toString().stripTrailing();
+    public String history(@Descriptor("the entry id") String id) throws CommandFailure {
+        return CommandFailure.run(() -> {
+            List<JournalVersion> versions = journal.history(id);
+            if (versions.isEmpty()) {
+                return "No earlier versions of " + id + " are kept on this device.";
+            }
+            StringBuilder out = new StringBuilder();
+            out.append(String.format("%-8s  %-24s  %-5s  %-24s  %-4s  %s%n",
+                    "VERSION", "REPLACED", "BY", "UPDATED", "MOOD", "TEXT"));
+            for (JournalVersion version : versions) {
+                JournalEntry entry = version.entry();
+                out.append(String.format("%-8d  %-24s  %-5s  %-24s  %-4s  %s%n", version.versionId(),
+                        version.replacedAt(), version.replacedBy(), entry.updatedAt(), Texts.mood(entry.mood()),
+                        Texts.preview(entry, 40)));
+            }
+            return out.toString().stripTrailing();
+        });
     }
 
     /**
      * @param id        the entry
      * @param versionId the version to bring back
      * @return what happened
-     * @throws Exception if the journal is locked or the version does not exist
+     * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("Make an earlier version of an entry current again (as a new edit, which syncs)")
     public String restore(@Descriptor("the entry id") String id,
-                          @Descriptor("the version number from mh:history") long versionId) throws Exception {
-        JournalEntry entry = journal.restore(id, versionId);
-        return "Restored entry " + entry.id() + " to version " + versionId + " (updated " + entry.updatedAt() + ").";
+                          @Descriptor("the version number from mh:history") long versionId)
+            throws CommandFailure {
+        return CommandFailure.run(() -> {
+            JournalEntry entry = journal.restore(id, versionId);
+            return "Restored entry " + entry.id() + " to version " + versionId + " (updated " + entry.updatedAt()
+                    + ").";
+        });
     }
 
     private void requireWritable() throws JournalLockedException {

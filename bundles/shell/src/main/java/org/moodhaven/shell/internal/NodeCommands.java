@@ -60,12 +60,14 @@ public final class NodeCommands {
 
     /**
      * @return what happens next
-     * @throws BundleException if the node cannot be stopped
+     * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("Stop the node cleanly (the same as Ctrl-D at the prompt)")
-    public String stop() throws BundleException {
-        context.getBundle(0).stop();
-        return "Stopping the node.";
+    public String stop() throws CommandFailure {
+        return CommandFailure.run(() -> {
+            context.getBundle(0).stop();
+            return "Stopping the node.";
+        });
     }
 
     /**
@@ -83,31 +85,33 @@ public final class NodeCommands {
 
     /**
      * @return the state of the node
-     * @throws StoreException if the store cannot be read
+     * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("Show the node's state: identity, journal, the store and crypto provider in use, trust")
-    public String status() throws StoreException {
-        DeviceIdentity self = identity;
-        JournalStatus journalStatus = journal.status();
-        JournalStore currentStore = store;
-        List<String> trustProblems = trust.problems();
-        StringBuilder out = new StringBuilder();
-        out.append("device     ").append(self.deviceName()).append(" (").append(self.deviceId()).append(")\n");
-        out.append("data       ").append(settings.dataFolder()).append('\n');
-        out.append("journal    ").append(!journalStatus.unlocked() ? "locked"
-                : journalStatus.passwordMatches() ? "unlocked" : "unlocked, but the password does not match "
-                + "this device's earlier entries (writing is off)").append('\n');
-        out.append("store      ").append(journalStatus.store()).append('\n');
-        out.append("store id   ").append(journalStatus.storeId()).append('\n');
-        if (currentStore != null) {
-            out.append("entries    ").append(currentStore.count()).append(" (highest seq ")
-                    .append(currentStore.highestSeq()).append(")\n");
-        }
-        out.append("crypto     ").append(journalStatus.crypto()).append('\n');
-        out.append("trusted    ").append(trust.list().size()).append(" device(s)");
-        for (String problem : trustProblems) {
-            out.append("\n  warning: ").append(problem);
-        }
-        return out.toString();
+    public String status() throws CommandFailure {
+        return CommandFailure.run(() -> {
+            DeviceIdentity self = identity;
+            JournalStatus journalStatus = journal.status();
+            JournalStore currentStore = store;
+            List<String> trustProblems = trust.problems();
+            StringBuilder out = new StringBuilder();
+            out.append("device     ").append(self.deviceName()).append(" (").append(self.deviceId()).append(")\n");
+            out.append("data       ").append(settings.dataFolder()).append('\n');
+            out.append("journal    ").append(!journalStatus.unlocked() ? "locked"
+                    : journalStatus.passwordMatches() ? "unlocked" : "unlocked, but the password does not match "
+                    + "this device's earlier entries (writing is off)").append('\n');
+            out.append("store      ").append(journalStatus.store()).append('\n');
+            out.append("store id   ").append(journalStatus.storeId()).append('\n');
+            if (currentStore != null) {
+                out.append("entries    ").append(currentStore.count()).append(" (highest seq ")
+                        .append(currentStore.highestSeq()).append(")\n");
+            }
+            out.append("crypto     ").append(journalStatus.crypto()).append('\n');
+            out.append("trusted    ").append(trust.list().size()).append(" device(s)");
+            for (String problem : trustProblems) {
+                out.append("\n  warning: ").append(problem);
+            }
+            return out.toString();
+        });
     }
 }

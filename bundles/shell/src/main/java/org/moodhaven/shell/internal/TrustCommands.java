@@ -59,13 +59,16 @@ public final class TrustCommands {
     /**
      * @param deviceId the device to revoke
      * @return what happened
-     * @throws TrustStoreException if the trust file cannot be written
+     * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("Stop trusting a device: it is refused from now on and any running sync with it ends")
-    public String revoke(@Descriptor("the deviceId (see mh:trusted)") String deviceId) throws TrustStoreException {
-        if (!trust.revoke(deviceId)) {
-            return "Device " + deviceId + " is not trusted; nothing changed.";
-        }
-        return "Revoked " + deviceId + ". " + REVOCATION_IS_LOCAL;
+    public String revoke(@Descriptor("the deviceId (see mh:trusted)") String deviceId)
+            throws CommandFailure {
+        return CommandFailure.run(() -> {
+            if (!trust.revoke(deviceId)) {
+                return "Device " + deviceId + " is not trusted; nothing changed.";
+            }
+            return "Revoked " + deviceId + ". " + REVOCATION_IS_LOCAL;
+        });
     }
 }
