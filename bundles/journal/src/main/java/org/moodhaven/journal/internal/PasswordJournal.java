@@ -234,28 +234,36 @@ public final class PasswordJournal implements Journal {
     public JournalEntry write(String text, Integer mood)
             throws JournalLockedException, EntryRejectedException, StoreException {
         byte[] key = writingKey();
-        String id = DeviceIds.base64Url(crypto.randomBytes(ID_BYTES));
-        String now = Timestamps.format(clock.now());
-        Entry entry = new Entry(id, now, now, encrypt(key, id, text), mood, Entry.PRIVACY_NORMAL, null, false);
-        return stored(store().writeLocal(entry));
+        try {
+            String id = DeviceIds.base64Url(crypto.randomBytes(ID_BYTES));
+            String now = Timestamps.format(clock.now());
+            Entry entry = new Entry(id, now, now, encrypt(key, id, text), mood, Entry.PRIVACY_NORMAL, null, false);
+            return stored(store().writeLocal(entry));
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
     }
 
     @Override
     public JournalEntry edit(String id, String text, Integer mood)
             throws JournalLockedException, EntryRejectedException, StoreException {
         byte[] key = writingKey();
-        JournalStore current = store();
-        Entry held = current.get(id).orElseThrow(() -> new NoSuchElementException("no entry " + id)).entry();
-        String now = Timestamps.format(clock.now());
-        Entry edited = new Entry(id, held.createdAt(), now, encrypt(key, id, text), mood, held.privacyMode(),
-                held.bookId(), held.pinned());
-        return stored(current.writeLocal(edited));
+        try {
+            JournalStore current = store();
+            Entry held = current.get(id).orElseThrow(() -> new NoSuchElementException("no entry " + id)).entry();
+            String now = Timestamps.format(clock.now());
+            Entry edited = new Entry(id, held.createdAt(), now, encrypt(key, id, text), mood, held.privacyMode(),
+                    held.bookId(), held.pinned());
+            return stored(current.writeLocal(edited));
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
     }
 
     @Override
     public JournalEntry restore(String id, long versionId)
             throws JournalLockedException, EntryRejectedException, StoreException {
-        writingKey();
+        Arrays.fill(writingKey(), (byte) 0);
         return stored(store().restore(id, versionId));
     }
 
@@ -275,7 +283,11 @@ public final class PasswordJournal implements Journal {
         }
     }
 
-    /** @return the key new entries are encrypted with, if writing is allowed now */
+    /**
+     * @return a copy of the key new entries are encrypted with, if writing is allowed now; the caller
+     *         overwrites it when done. A copy, because a lock (or unlock) while the write is under way
+     *         overwrites the cached key, and sealing with the wiped key would store an entry no password opens.
+     */
     private synchronized byte[] writingKey() throws JournalLockedException {
         if (password == null) {
             throw new JournalLockedException(LOCKED_MESSAGE);
@@ -283,7 +295,7 @@ public final class PasswordJournal implements Journal {
         if (!passwordMatches) {
             throw new JournalLockedException(MISMATCH_MESSAGE);
         }
-        return keys.get(salt);
+        return keys.get(salt).clone();
     }
 
     @Override
