@@ -26,6 +26,7 @@ import org.moodhaven.api.identity.TrustStore;
 import org.moodhaven.api.identity.TrustStoreException;
 import org.moodhaven.api.identity.TrustedDevice;
 import org.moodhaven.api.node.NodeSettings;
+import org.moodhaven.common.events.EventPoster;
 import org.moodhaven.common.files.AtomicFiles;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,7 +34,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +57,7 @@ public final class FileTrustStore implements TrustStore {
     private final WatchService watcher;
     private final Thread watchThread;
 
-    private volatile EventAdmin events;
+    private final EventPoster events = new EventPoster();
 
     /** Guarded by {@code this}. */
     private TrustFile content;
@@ -88,13 +88,11 @@ public final class FileTrustStore implements TrustStore {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setEvents(EventAdmin admin) {
-        this.events = admin;
+        events.bind(admin);
     }
 
     void unsetEvents(EventAdmin admin) {
-        if (this.events == admin) {
-            this.events = null;
-        }
+        events.unbind(admin);
     }
 
     @Deactivate
@@ -249,18 +247,11 @@ public final class FileTrustStore implements TrustStore {
         List<String> removed = new ArrayList<>(old.keySet());
         endSessions.addAll(removed);
         if (!changed.isEmpty() || !removed.isEmpty()) {
-            post(EventTopics.TRUST_CHANGED, Map.of(EventTopics.DEVICE_IDS, changed.toArray(String[]::new),
+            events.post(EventTopics.TRUST_CHANGED, Map.of(EventTopics.DEVICE_IDS, changed.toArray(String[]::new),
                     EventTopics.REMOVED_DEVICE_IDS, removed.toArray(String[]::new)));
         }
         for (String deviceId : endSessions) {
-            post(EventTopics.TRUST_REVOKED, Map.of(EventTopics.DEVICE_ID, deviceId));
-        }
-    }
-
-    private void post(String topic, Map<String, Object> properties) {
-        EventAdmin admin = events;
-        if (admin != null) {
-            admin.postEvent(new Event(topic, properties));
+            events.post(EventTopics.TRUST_REVOKED, Map.of(EventTopics.DEVICE_ID, deviceId));
         }
     }
 

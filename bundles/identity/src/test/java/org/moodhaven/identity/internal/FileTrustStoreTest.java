@@ -29,9 +29,9 @@ import org.moodhaven.api.identity.DeviceIdentity;
 import org.moodhaven.api.identity.DeviceIds;
 import org.moodhaven.api.identity.TrustStoreException;
 import org.moodhaven.api.identity.TrustedDevice;
-import org.moodhaven.api.node.NodeSettings;
 import org.moodhaven.crypto.jdk.internal.JdkCryptoProvider;
 import org.moodhaven.testing.Configs;
+import org.moodhaven.testing.TestNodeSettings;
 import org.moodhaven.testing.TestVectors;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
@@ -62,23 +62,7 @@ class FileTrustStoreTest {
     }
 
     private FileTrustStore open() throws Exception {
-        NodeSettings settings = new NodeSettings() {
-            @Override
-            public Path dataFolder() {
-                return data;
-            }
-
-            @Override
-            public Optional<String> deviceName() {
-                return Optional.empty();
-            }
-
-            @Override
-            public boolean headless() {
-                return true;
-            }
-        };
-        FileTrustStore opened = new FileTrustStore(settings, new SelfIdentity(ownId));
+        FileTrustStore opened = new FileTrustStore(new TestNodeSettings(data), new SelfIdentity(ownId));
         opened.setEvents(new EventAdmin() {
             @Override
             public void postEvent(Event event) {

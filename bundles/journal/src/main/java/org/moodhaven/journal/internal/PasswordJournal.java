@@ -30,6 +30,7 @@ import org.moodhaven.api.store.JournalStore;
 import org.moodhaven.api.store.ReplacedVersion;
 import org.moodhaven.api.store.StoreException;
 import org.moodhaven.api.store.StoredEntry;
+import org.moodhaven.common.events.EventPoster;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -38,7 +39,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -102,7 +102,7 @@ public final class PasswordJournal implements Journal {
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile NodeClock clock;
 
-    private volatile EventAdmin events;
+    private final EventPoster events = new EventPoster();
 
     /** Guarded by {@code this}: the salt new entries are written with, made on first use. */
     private String salt;
@@ -147,13 +147,11 @@ public final class PasswordJournal implements Journal {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setEvents(EventAdmin admin) {
-        this.events = admin;
+        events.bind(admin);
     }
 
     void unsetEvents(EventAdmin admin) {
-        if (this.events == admin) {
-            this.events = null;
-        }
+        events.unbind(admin);
     }
 
     @Deactivate
@@ -175,7 +173,7 @@ public final class PasswordJournal implements Journal {
             passwordMatches = result.matches();
             keys.put(ownSalt, ownKey);
         }
-        post(EventTopics.JOURNAL_UNLOCKED, Map.of());
+        events.post(EventTopics.JOURNAL_UNLOCKED, Map.of());
         if (!result.matches()) {
             LOG.warn("journal unlocked with a password that does not open this device's earlier entries");
         }
@@ -210,7 +208,7 @@ public final class PasswordJournal implements Journal {
             forget();
         }
         if (wasUnlocked) {
-            post(EventTopics.JOURNAL_LOCKED, Map.of());
+            events.post(EventTopics.JOURNAL_LOCKED, Map.of());
         }
     }
 
@@ -268,7 +266,7 @@ public final class PasswordJournal implements Journal {
     }
 
     private JournalEntry stored(StoredEntry stored) {
-        post(EventTopics.ENTRIES_CHANGED_LOCALLY, Map.of(EventTopics.COUNT, 1, EventTopics.SEQ, stored.seq()));
+        events.post(EventTopics.ENTRIES_CHANGED_LOCALLY, Map.of(EventTopics.COUNT, 1, EventTopics.SEQ, stored.seq()));
         return view(stored.entry());
     }
 
@@ -394,13 +392,6 @@ public final class PasswordJournal implements Journal {
         }
         return new JournalStatus(unlocked, matches, currentStore == null ? "none available" : currentStore.name(),
                 currentStore == null ? "-" : currentStore.storeId(), crypto.name());
-    }
-
-    private void post(String topic, Map<String, Object> properties) {
-        EventAdmin admin = events;
-        if (admin != null) {
-            admin.postEvent(new Event(topic, properties));
-        }
     }
 
     /** For tests: the clock and collaborators a running node would inject. */

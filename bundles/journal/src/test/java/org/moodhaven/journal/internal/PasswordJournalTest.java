@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,7 +51,6 @@ import org.moodhaven.api.journal.JournalVersion;
 import org.moodhaven.api.journal.Readability;
 import org.moodhaven.api.journal.UnlockResult;
 import org.moodhaven.api.node.NodeClock;
-import org.moodhaven.api.node.NodeSettings;
 import org.moodhaven.api.store.EntryRejectedException;
 import org.moodhaven.api.store.JournalStore;
 import org.moodhaven.api.store.ReplacedVersion;
@@ -65,8 +62,8 @@ import org.moodhaven.store.memory.internal.MemoryJournalStore;
 import org.moodhaven.testing.Configs;
 import org.moodhaven.testing.EntryGenerator;
 import org.moodhaven.testing.ManualClock;
+import org.moodhaven.testing.TestNodeSettings;
 import org.moodhaven.testing.TestVectors;
-import org.moodhaven.testing.store.StoreConfigs;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
@@ -358,7 +355,7 @@ class PasswordJournalTest {
         Files.writeString(file, text);
 
         IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> new PasswordJournal(Configs.of(PasswordJournal.Config.class), settings()));
+                () -> new PasswordJournal(Configs.of(PasswordJournal.Config.class), new TestNodeSettings(data)));
 
         assertTrue(refused.getMessage().contains(file.toString()), refused.getMessage());
         assertTrue(refused.getMessage().contains("cannot be used"), refused.getMessage());
@@ -641,44 +638,16 @@ class PasswordJournalTest {
     // ---- helpers ----
 
     private PasswordJournal journal(PasswordJournal.Config config) {
-        PasswordJournal opened = new PasswordJournal(config, settings());
+        PasswordJournal opened = new PasswordJournal(config, new TestNodeSettings(data));
         opened.bind(store, crypto, clock);
         opened.setEvents(events);
         return opened;
     }
 
-    private NodeSettings settings() {
-        Path folder = data;
-        return new NodeSettings() {
-            @Override
-            public Path dataFolder() {
-                return folder;
-            }
-
-            @Override
-            public Optional<String> deviceName() {
-                return Optional.empty();
-            }
-
-            @Override
-            public boolean headless() {
-                return true;
-            }
-        };
-    }
-
-    /**
-     * A memory store as DS would make it. Its configuration type and clock seam are
-     * package-private to the store's bundle, hence the reflection.
-     */
-    private static JournalStore memoryStore(NodeClock clock) throws ReflectiveOperationException {
-        Class<? extends Annotation> configType = Class.forName(MemoryJournalStore.class.getName() + "$Config")
-                .asSubclass(Annotation.class);
-        MemoryJournalStore created = MemoryJournalStore.class.getConstructor(configType)
-                .newInstance(StoreConfigs.of(configType, Map.of()));
-        Method setClock = MemoryJournalStore.class.getDeclaredMethod("setClock", NodeClock.class);
-        setClock.setAccessible(true);
-        setClock.invoke(created, clock);
+    /** A memory store as DS would make it: constructor, then the clock binding. */
+    private static JournalStore memoryStore(NodeClock clock) {
+        MemoryJournalStore created = new MemoryJournalStore(Configs.of(MemoryJournalStore.Config.class));
+        created.setClock(clock);
         return created;
     }
 

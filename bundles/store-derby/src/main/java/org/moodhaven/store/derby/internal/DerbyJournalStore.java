@@ -47,6 +47,7 @@ import org.moodhaven.api.store.PeerSyncState;
 import org.moodhaven.api.store.ReplacedVersion;
 import org.moodhaven.api.store.StoreException;
 import org.moodhaven.api.store.StoredEntry;
+import org.moodhaven.common.store.EntryOrder;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;

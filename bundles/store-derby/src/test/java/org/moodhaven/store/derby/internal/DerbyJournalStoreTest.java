@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.moodhaven.api.entry.Entry;
 import org.moodhaven.api.node.NodeClock;
-import org.moodhaven.api.node.NodeSettings;
 import org.moodhaven.api.store.EntryPage;
 import org.moodhaven.api.store.JournalStore;
 import org.moodhaven.api.store.ManifestItem;
@@ -38,10 +36,11 @@ import org.moodhaven.api.store.PeerSyncState;
 import org.moodhaven.api.store.ReplacedVersion;
 import org.moodhaven.api.store.StoreException;
 import org.moodhaven.api.store.StoredEntry;
+import org.moodhaven.testing.Configs;
 import org.moodhaven.testing.EntryGenerator;
 import org.moodhaven.testing.ManualClock;
+import org.moodhaven.testing.TestNodeSettings;
 import org.moodhaven.testing.store.JournalStoreContract;
-import org.moodhaven.testing.store.StoreConfigs;
 import org.opentest4j.AssertionFailedError;
 
 /** The store contract on a real Derby database in a temporary folder, plus what only a database must do. */
@@ -82,31 +81,12 @@ class DerbyJournalStoreTest extends JournalStoreContract {
      */
     static DerbyJournalStore open(Path data, NodeClock storeClock, long maxClockSkewSeconds, int keepReplacedDays)
             throws StoreException {
-        DerbyJournalStore s = new DerbyJournalStore(StoreConfigs.of(DerbyJournalStore.Config.class,
-                Map.of("maxClockSkewSeconds", maxClockSkewSeconds, "keepReplacedDays", keepReplacedDays)),
-                settings(data));
+        DerbyJournalStore s = new DerbyJournalStore(Configs.of(DerbyJournalStore.Config.class,
+                "maxClockSkewSeconds", maxClockSkewSeconds, "keepReplacedDays", keepReplacedDays),
+                new TestNodeSettings(data));
         s.setClock(storeClock);
         s.activate();
         return s;
-    }
-
-    private static NodeSettings settings(Path data) {
-        return new NodeSettings() {
-            @Override
-            public Path dataFolder() {
-                return data;
-            }
-
-            @Override
-            public Optional<String> deviceName() {
-                return Optional.empty();
-            }
-
-            @Override
-            public boolean headless() {
-                return true;
-            }
-        };
     }
 
     private DerbyJournalStore derby() {

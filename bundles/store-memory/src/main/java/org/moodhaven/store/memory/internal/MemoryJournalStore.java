@@ -41,6 +41,7 @@ import org.moodhaven.api.store.MergeReport;
 import org.moodhaven.api.store.PeerSyncState;
 import org.moodhaven.api.store.ReplacedVersion;
 import org.moodhaven.api.store.StoredEntry;
+import org.moodhaven.common.store.EntryOrder;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -81,7 +82,7 @@ public final class MemoryJournalStore implements JournalStore {
     @ObjectClassDefinition(name = "MoodHaven memory journal store",
             description = "Keeps the journal in memory only; everything is lost when the node stops. "
                     + "Enabled only by creating this configuration.")
-    @interface Config {
+    public @interface Config {
 
         /**
          * @return the service ranking
@@ -143,7 +144,6 @@ public final class MemoryJournalStore implements JournalStore {
     private long lastVersionId;
     private Instant lastPrune;
 
-    @Reference(name = "clock", policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile NodeClock clock;
 
     /**
@@ -398,12 +398,25 @@ public final class MemoryJournalStore implements JournalStore {
     }
 
     /**
-     * Test seam (package-private).
+     * Binds the clock to read time from; a better-ranked clock arriving later replaces it.
      *
-     * @param clock the clock to read time from, as DS would bind it
+     * @param clock the clock
+     * @throws NullPointerException if {@code clock} is {@code null}
      */
-    void setClock(NodeClock clock) {
+    @Reference(name = "clock", policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void setClock(NodeClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Keeps the clock: the reference is mandatory, so DS binds a replacement before it
+     * unbinds the clock going away, and deactivates the store when none is left. A
+     * dynamic reference needs this method all the same.
+     *
+     * @param departing the clock going away
+     */
+    void unsetClock(NodeClock departing) {
+        // Nothing to clear; see above.
     }
 
     // ---- under the write lock ----

@@ -1,4 +1,4 @@
-package org.moodhaven.store.derby.internal;
+package org.moodhaven.common.store;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -18,12 +18,13 @@ import org.moodhaven.api.entry.Timestamps;
  * cursor built from them.
  * <p>
  * Timestamps are kept as the strings given, which do not sort as instants (offsets,
- * fraction digits, lowercase letters), so every row also carries this normalised
- * key: UTC with nine fraction digits. The year is five characters wide because an
- * offset can move a valid 4-digit-year timestamp to year -1 or 10000; {@code -0001}
- * sorts before {@code 00000} since {@code '-'} precedes the digits.
+ * fraction digits, lowercase letters), so every stored entry also carries this
+ * normalised key: UTC with nine fraction digits. The journal stores share these
+ * keys and cursors, so they list alike. The year is five characters wide because
+ * an offset can move a valid 4-digit-year timestamp to year -1 or 10000;
+ * {@code -0001} sorts before {@code 00000} since {@code '-'} precedes the digits.
  */
-final class EntryOrder {
+public final class EntryOrder {
 
     /** Length of every sort key. */
     static final int KEY_LENGTH = 31;
@@ -37,29 +38,36 @@ final class EntryOrder {
     }
 
     /**
+     * The sort key of a timestamp.
+     *
      * @param timestamp a valid RFC 3339 timestamp
      * @return its sort key
+     * @throws IllegalArgumentException if it is not a valid timestamp
      */
-    static String keyOf(String timestamp) {
+    public static String keyOf(String timestamp) {
         return keyOf(Timestamps.parse(timestamp));
     }
 
     /**
+     * The sort key of an instant.
+     *
      * @param instant an instant
      * @return its sort key, e.g. {@code 02026-03-18T10:00:00.000000000Z}
      */
-    static String keyOf(Instant instant) {
+    public static String keyOf(Instant instant) {
         LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
         return String.format(Locale.ROOT, "%05d-%02d-%02dT%02d:%02d:%02d.%09dZ", t.getYear(), t.getMonthValue(),
                 t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(), t.getNano());
     }
 
     /**
+     * The instant a sort key names.
+     *
      * @param key a sort key
      * @return the instant it names
      * @throws IllegalArgumentException if it is not a sort key
      */
-    static Instant instantOf(String key) {
+    public static Instant instantOf(String key) {
         Matcher m = KEY.matcher(key);
         if (!m.matches()) {
             throw new IllegalArgumentException("not a sort key");
@@ -70,11 +78,13 @@ final class EntryOrder {
     }
 
     /**
+     * The opaque cursor of the page after an entry.
+     *
      * @param key the sort key of the last entry of a page
      * @param id  its id
      * @return the cursor of the next page
      */
-    static String cursor(String key, String id) {
+    public static String cursor(String key, String id) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((key + SEPARATOR + id).getBytes(StandardCharsets.UTF_8));
     }
@@ -85,15 +95,17 @@ final class EntryOrder {
      * @param key the sort key of the last entry of the previous page
      * @param id  its id
      */
-    record Position(String key, String id) {
+    public record Position(String key, String id) {
     }
 
     /**
+     * Decodes a cursor made by {@link #cursor}.
+     *
      * @param cursor a cursor made by {@link #cursor}
      * @return the position it names
      * @throws IllegalArgumentException if it is not such a cursor
      */
-    static Position parseCursor(String cursor) {
+    public static Position parseCursor(String cursor) {
         String text;
         try {
             text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package org.moodhaven.store.derby.internal;
+package org.moodhaven.common.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
