@@ -667,6 +667,7 @@ public abstract class JournalStoreContract {
         assertThrows(IllegalArgumentException.class, () -> store.changesAfter(-1, 10));
         List<String> tooMany = Collections.nCopies(JournalStore.MAX_PAGE + 1, "x");
         assertThrows(IllegalArgumentException.class, () -> store.getAll(tooMany));
+        assertThrows(IllegalArgumentException.class, () -> store.versions(tooMany));
         List<Entry> tooBig = Collections.nCopies(JournalStore.MAX_PAGE + 1, gen.entry(1));
         assertThrows(IllegalArgumentException.class, () -> store.merge(tooBig));
     }
@@ -697,6 +698,23 @@ public abstract class JournalStoreContract {
         }
         assertEquals(List.of(), store.getAll(List.of()));
         assertEquals(List.of(), store.getAll(List.of("nope")));
+    }
+
+    @Test
+    void versionsNameTheHeldVersionsWithoutContent() throws Exception {
+        EntryGenerator gen = EntryGenerator.standard();
+        store.merge(List.of(gen.entry(1), gen.entry(2), gen.version(3, 0)));
+        store.merge(List.of(gen.version(3, 1)));
+        List<String> ids = List.of(gen.id(1), gen.id(3), gen.id(3), "not held", "x".repeat(65));
+
+        List<ManifestItem> versions = store.versions(ids);
+
+        assertEquals(2, versions.size());
+        for (ManifestItem item : versions) {
+            StoredEntry held = store.get(item.id()).orElseThrow();
+            assertEquals(new ManifestItem(held.entry().id(), held.entry().updatedAt(), held.hash(), held.seq()), item);
+        }
+        assertEquals(List.of(), store.versions(List.of()));
     }
 
     @Test

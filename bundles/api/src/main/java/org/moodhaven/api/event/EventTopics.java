@@ -27,6 +27,72 @@ public final class EventTopics {
     /** A device was revoked ({@link #DEVICE_ID}); running sessions with it must close. */
     public static final String TRUST_REVOKED = "moodhaven/trust/REVOKED";
 
+    /** A sync session began ({@link #DEVICE_ID}, {@link #DIRECTION}). */
+    public static final String SYNC_STARTED = "moodhaven/sync/STARTED";
+
+    /**
+     * A sync session reached a phase ({@link #DEVICE_ID}, {@link #DIRECTION}, {@link #PHASE},
+     * {@link #SENT}, {@link #RECEIVED}).
+     */
+    public static final String SYNC_PROGRESS = "moodhaven/sync/PROGRESS";
+
+    /**
+     * A sync session completed ({@link #DEVICE_ID}, {@link #DIRECTION}, {@link #SENT},
+     * {@link #RECEIVED}, {@link #REJECTED}, {@link #BYTES_SENT}, {@link #BYTES_RECEIVED}).
+     */
+    public static final String SYNC_COMPLETED = "moodhaven/sync/COMPLETED";
+
+    /** A sync session failed ({@link #DEVICE_ID}, {@link #DIRECTION}, {@link #REASON}, {@link #MESSAGE}). */
+    public static final String SYNC_FAILED = "moodhaven/sync/FAILED";
+
+    /** A device this node does not trust tried to sync ({@link #DEVICE_ID}, {@link #ADDRESS}). */
+    public static final String SYNC_UNKNOWN_DEVICE = "moodhaven/sync/UNKNOWN_DEVICE";
+
+    /** {@link #PHASE} value: the manifests are being exchanged. */
+    public static final String PHASE_MANIFEST = "manifest";
+
+    /** {@link #PHASE} value: the WANT lists are being exchanged. */
+    public static final String PHASE_WANT = "want";
+
+    /** {@link #PHASE} value: entries are being sent and received. */
+    public static final String PHASE_ENTRIES = "entries";
+
+    /** {@link #PHASE} value: received entries are being committed to the store. */
+    public static final String PHASE_COMMIT = "commit";
+
+    /** {@link #PHASE} value: DONE and DONE_ACK are exchanged; the sync is complete on this side. */
+    public static final String PHASE_DONE = "done";
+
+    /** Property: {@code "outgoing"} or {@code "incoming"}. */
+    public static final String DIRECTION = "direction";
+
+    /** Property: a sync phase. */
+    public static final String PHASE = "phase";
+
+    /** Property: entries sent. */
+    public static final String SENT = "sent";
+
+    /** Property: entries received. */
+    public static final String RECEIVED = "received";
+
+    /** Property: entries rejected. */
+    public static final String REJECTED = "rejected";
+
+    /** Property: bytes sent. */
+    public static final String BYTES_SENT = "bytesSent";
+
+    /** Property: bytes received. */
+    public static final String BYTES_RECEIVED = "bytesReceived";
+
+    /** Property: a failure reason (see {@code org.moodhaven.api.sync.SyncErrors}). */
+    public static final String REASON = "reason";
+
+    /** Property: a message for people. */
+    public static final String MESSAGE = "message";
+
+    /** Property: a {@code host:port} address. */
+    public static final String ADDRESS = "address";
+
     /** Property: a deviceId. */
     public static final String DEVICE_ID = "deviceId";
 

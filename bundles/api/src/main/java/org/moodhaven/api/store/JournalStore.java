@@ -87,6 +87,18 @@ public interface JournalStore {
     List<StoredEntry> getAll(Collection<String> ids) throws StoreException;
 
     /**
+     * The versions held of some entries, without their content: what a sync compares a
+     * peer's manifest with.
+     *
+     * @param ids entry ids (at most {@link #MAX_PAGE})
+     * @return manifest items of the held entries among them, in no particular order
+     * @throws IllegalArgumentException if there are more than {@link #MAX_PAGE} ids
+     * @throws StoreException           if the store cannot be read
+     * @since 1.1
+     */
+    List<ManifestItem> versions(Collection<String> ids) throws StoreException;
+
+    /**
      * Applies entries received from a peer in one transaction: each is validated
      * (field rules and clock skew) and replaces the held version only when it is
      * newer by the merge rule.

@@ -86,17 +86,31 @@ public final class FileTrustStore implements TrustStore {
         watchThread.start();
     }
 
+    /**
+     * Binds Event Admin (optional: changes are announced when it is there).
+     *
+     * @param admin Event Admin
+     */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void setEvents(EventAdmin admin) {
+    public void setEvents(EventAdmin admin) {
         events.bind(admin);
     }
 
-    void unsetEvents(EventAdmin admin) {
+    /**
+     * @param admin Event Admin going away
+     */
+    public void unsetEvents(EventAdmin admin) {
         events.unbind(admin);
     }
 
+    /**
+     * Stops watching the file.
+     *
+     * @throws IOException          if the watcher cannot be closed
+     * @throws InterruptedException if interrupted while waiting for the watcher thread
+     */
     @Deactivate
-    void deactivate() throws IOException, InterruptedException {
+    public void deactivate() throws IOException, InterruptedException {
         watcher.close();
         watchThread.join(5_000);
     }

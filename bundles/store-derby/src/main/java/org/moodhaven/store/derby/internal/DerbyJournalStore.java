@@ -399,6 +399,42 @@ public final class DerbyJournalStore implements JournalStore {
     }
 
     @Override
+    public List<ManifestItem> versions(Collection<String> ids) throws StoreException {
+        if (ids.size() > MAX_PAGE) {
+            throw new IllegalArgumentException("at most " + MAX_PAGE + " ids at once");
+        }
+        List<String> all = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(ids)) {
+            if (EntryRules.isValidId(id)) {
+                all.add(id);
+            }
+        }
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        return read(c -> {
+            List<ManifestItem> found = new ArrayList<>();
+            for (int from = 0; from < all.size(); from += IN_CHUNK) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+                String sql = "SELECT id, updated_at, h, seq FROM entries WHERE id IN ("
+                        + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")";
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        s.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(new ManifestItem(rs.getString(1), rs.getString(2), rs.getString(3),
+                                    rs.getLong(4)));
+                        }
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
     public MergeReport merge(List<Entry> incoming) throws StoreException {
         if (incoming.size() > MAX_PAGE) {
             throw new IllegalArgumentException("at most " + MAX_PAGE + " entries a batch");

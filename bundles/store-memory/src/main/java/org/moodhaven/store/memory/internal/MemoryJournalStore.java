@@ -274,6 +274,15 @@ public final class MemoryJournalStore implements JournalStore {
     }
 
     @Override
+    public List<ManifestItem> versions(Collection<String> ids) {
+        List<ManifestItem> items = new ArrayList<>();
+        for (StoredEntry stored : getAll(ids)) {
+            items.add(new ManifestItem(stored.entry().id(), stored.entry().updatedAt(), stored.hash(), stored.seq()));
+        }
+        return items;
+    }
+
+    @Override
     public MergeReport merge(List<Entry> incoming) {
         if (incoming.size() > MAX_PAGE) {
             throw new IllegalArgumentException("at most " + MAX_PAGE + " entries a batch");
