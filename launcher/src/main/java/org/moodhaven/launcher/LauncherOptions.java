@@ -9,12 +9,19 @@ import java.util.Optional;
  * The launcher's command line. Each flag becomes configuration inside the node
  * (see {@code LauncherConfiguration} in the node bundle).
  *
- * @param dataFolder the data folder
- * @param name       the device name, if given
- * @param headless   run without an interactive console
- * @param help       only print the usage
+ * @param dataFolder    the data folder
+ * @param name          the device name, if given
+ * @param syncPort      the sync port, if given (0 for any free port)
+ * @param httpPort      the port of the web UI and JSON API on 127.0.0.1
+ * @param allowLegacyV1 accept protocol version 1 from devices configured for it
+ * @param headless      run without an interactive console
+ * @param help          only print the usage
  */
-public record LauncherOptions(Path dataFolder, Optional<String> name, boolean headless, boolean help) {
+public record LauncherOptions(Path dataFolder, Optional<String> name, Optional<Integer> syncPort, int httpPort,
+                              boolean allowLegacyV1, boolean headless, boolean help) {
+
+    /** The default port of the web UI and JSON API. */
+    public static final int DEFAULT_HTTP_PORT = 8080;
 
     /** The usage text printed by {@code --help} and after a wrong flag. */
     public static final String USAGE = """
@@ -26,6 +33,12 @@ public record LauncherOptions(Path dataFolder, Optional<String> name, boolean he
               --data DIR     data folder: identity, trusted devices, database, logs (default ~/.moodhaven)
               --name NAME    device name shown to your other devices (default: the name in device.json,
                              or the host name for a new node)
+              --sync-port N  TCP port for syncing with your devices (default: 44000-44999, derived from
+                             this device's id; 0 picks any free port)
+              --http-port N  port of the web UI and JSON API, on 127.0.0.1 only (default 8080; 0 picks any)
+              --allow-legacy-v1
+                             accept sync protocol version 1 from devices marked "protocol": 1 in
+                             trusted_devices.json; version 1 is not secure (see docs/security.md)
               --headless     run as a service, without the interactive console
               --help         show this help
 
@@ -40,6 +53,9 @@ public record LauncherOptions(Path dataFolder, Optional<String> name, boolean he
     public static LauncherOptions parse(String[] args, Path userHome) {
         Path data = userHome.resolve(".moodhaven");
         String name = null;
+        Integer syncPort = null;
+        int httpPort = DEFAULT_HTTP_PORT;
+        boolean allowLegacyV1 = false;
         boolean headless = false;
         boolean help = false;
         List<String> rest = new ArrayList<>(List.of(args));
@@ -48,12 +64,28 @@ public record LauncherOptions(Path dataFolder, Optional<String> name, boolean he
             switch (flag) {
                 case "--data" -> data = Path.of(value(flag, rest));
                 case "--name" -> name = value(flag, rest);
+                case "--sync-port" -> syncPort = port(flag, value(flag, rest));
+                case "--http-port" -> httpPort = port(flag, value(flag, rest));
+                case "--allow-legacy-v1" -> allowLegacyV1 = true;
                 case "--headless" -> headless = true;
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
-        return new LauncherOptions(data.toAbsolutePath().normalize(), Optional.ofNullable(name), headless, help);
+        return new LauncherOptions(data.toAbsolutePath().normalize(), Optional.ofNullable(name),
+                Optional.ofNullable(syncPort), httpPort, allowLegacyV1, headless, help);
+    }
+
+    private static int port(String flag, String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException(flag + " needs a port number from 0 to 65535, not " + value);
     }
 
     private static String value(String flag, List<String> rest) {

@@ -39,6 +39,9 @@ public final class Main {
 
     private static final int CONSOLE_LEVEL = 5;
 
+    /** The bundle that reads the interactive console. */
+    private static final String CONSOLE_BUNDLE = "org.apache.felix.gogo.jline";
+
     private Main() {
     }
 
@@ -90,7 +93,7 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(framework, stopped), "moodhaven-shutdown"));
 
-        installBundles(framework.getBundleContext(), home);
+        installBundles(framework.getBundleContext(), home, options.headless());
         framework.start();
         framework.adapt(FrameworkStartLevel.class).setStartLevel(CONSOLE_LEVEL);
         FrameworkEvent end = framework.waitForStop(0);
@@ -111,10 +114,16 @@ public final class Main {
         properties.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
         properties.put("felix.log.level", "1");
         // Never write the console history to a file: nothing typed at the console is kept on disk.
-        properties.put("gosh.args", options.headless() ? "--nointeractive --noshutdown --nohistory" : "--nohistory");
+        properties.put("gosh.args", "--nohistory");
         properties.put(PREFIX + "data", data.toString());
         options.name().ifPresent(name -> properties.put(PREFIX + "name", name));
         properties.put(PREFIX + "headless", Boolean.toString(options.headless()));
+        options.syncPort().ifPresent(port -> properties.put(PREFIX + "sync.port", Integer.toString(port)));
+        properties.put(PREFIX + "sync.allowLegacyV1", Boolean.toString(options.allowLegacyV1()));
+        // The web UI and JSON API listen on the loopback interface only: they can change the trust list.
+        properties.put("org.apache.felix.http.host", "127.0.0.1");
+        properties.put("org.osgi.service.http.port", Integer.toString(options.httpPort()));
+        properties.put("org.apache.felix.http.enable", "true");
         return properties;
     }
 
@@ -139,8 +148,8 @@ public final class Main {
      * Installs the distribution's bundles, updating those whose jar changed and
      * removing those whose jar is gone, then sets every start level.
      */
-    private static void installBundles(BundleContext context, Path home) throws IOException, BundleException,
-            InterruptedException {
+    private static void installBundles(BundleContext context, Path home, boolean headless) throws IOException,
+            BundleException, InterruptedException {
         Map<String, Integer> levels = BundleFolder.readLevels(home.resolve("conf").resolve("start-levels.properties"));
         List<BundleFolder.BundleJar> jars = BundleFolder.scan(home.resolve("bundle"), levels);
         Map<String, Bundle> installed = new HashMap<>();
@@ -161,7 +170,9 @@ public final class Main {
                 changed = true;
             }
             bundle.adapt(BundleStartLevel.class).setStartLevel(jar.startLevel());
-            if (!jar.fragment()) {
+            if (headless && jar.symbolicName().equals(CONSOLE_BUNDLE)) {
+                bundle.stop(); // a service has no console to read; the commands stay registered
+            } else if (!jar.fragment()) {
                 bundle.start(Bundle.START_ACTIVATION_POLICY);
             }
         }

@@ -21,13 +21,20 @@ class LauncherOptionsTest {
         assertEquals(HOME.resolve(".moodhaven"), options.dataFolder());
         assertEquals(Optional.empty(), options.name());
         assertFalse(options.headless());
+        assertEquals(Optional.empty(), options.syncPort());
+        assertEquals(8080, options.httpPort());
+        assertFalse(options.allowLegacyV1());
     }
 
     @Test
     void readsEveryFlag() {
         LauncherOptions options = LauncherOptions.parse(
-                new String[] {"--data", "/tmp/node-a", "--name", "Ken's laptop", "--headless"}, HOME);
+                new String[] {"--data", "/tmp/node-a", "--name", "Ken's laptop", "--headless", "--sync-port", "0",
+                        "--http-port", "8181", "--allow-legacy-v1"}, HOME);
         assertEquals(Path.of("/tmp/node-a"), options.dataFolder());
+        assertEquals(Optional.of(0), options.syncPort());
+        assertEquals(8181, options.httpPort());
+        assertTrue(options.allowLegacyV1());
         assertEquals(Optional.of("Ken's laptop"), options.name());
         assertTrue(options.headless());
     }
@@ -42,6 +49,9 @@ class LauncherOptionsTest {
         assertEquals("--data needs a value", missing.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> LauncherOptions.parse(new String[] {"--name", "--headless"}, HOME));
+        IllegalArgumentException badPort = assertThrows(IllegalArgumentException.class,
+                () -> LauncherOptions.parse(new String[] {"--sync-port", "70000"}, HOME));
+        assertEquals("--sync-port needs a port number from 0 to 65535, not 70000", badPort.getMessage());
     }
 
     @Test

@@ -27,6 +27,9 @@ public final class LauncherConfiguration {
     /** Prefix of the framework properties the launcher sets. */
     public static final String PREFIX = "moodhaven.launcher.";
 
+    /** The sync engine's configuration pid (the node bundle does not depend on the sync bundle). */
+    static final String SYNC_PID = "moodhaven.sync";
+
     private static final Logger LOG = LoggerFactory.getLogger(LauncherConfiguration.class);
 
     /**
@@ -46,6 +49,30 @@ public final class LauncherConfiguration {
         node.put("name", valueOr(context, "name", ""));
         node.put("headless", Boolean.parseBoolean(valueOr(context, "headless", "false")));
         write(configAdmin, ConfiguredNodeSettings.PID, node);
+
+        // Only what the command line says is written; other settings of the sync stay as configured.
+        Configuration sync = configAdmin.getConfiguration(SYNC_PID, "?");
+        Hashtable<String, Object> syncValues = sync.getProperties() == null ? new Hashtable<>()
+                : copy(sync.getProperties());
+        String port = context.getProperty(PREFIX + "sync.port");
+        if (port == null) {
+            syncValues.remove("port");
+        } else {
+            syncValues.put("port", Integer.parseInt(port));
+        }
+        syncValues.put("allowLegacyV1", Boolean.parseBoolean(valueOr(context, "sync.allowLegacyV1", "false")));
+        write(configAdmin, SYNC_PID, syncValues);
+    }
+
+    private static Hashtable<String, Object> copy(Dictionary<String, Object> properties) {
+        Hashtable<String, Object> copy = new Hashtable<>();
+        for (java.util.Enumeration<String> keys = properties.keys(); keys.hasMoreElements(); ) {
+            String key = keys.nextElement();
+            if (!key.equals("service.pid") && !key.equals("service.bundleLocation")) {
+                copy.put(key, properties.get(key));
+            }
+        }
+        return copy;
     }
 
     private static String valueOr(BundleContext context, String key, String fallback) {

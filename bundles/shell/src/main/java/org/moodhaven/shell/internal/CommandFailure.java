@@ -24,6 +24,14 @@ final class CommandFailure extends Exception {
         super(message, cause);
     }
 
+    /**
+     * @param message what happened and what to do
+     * @return a failure showing that message
+     */
+    static CommandFailure of(String message) {
+        return new CommandFailure(capitalized(message), null);
+    }
+
     @Override
     public String toString() {
         return getMessage();

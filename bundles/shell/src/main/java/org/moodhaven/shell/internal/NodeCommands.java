@@ -1,6 +1,7 @@
 package org.moodhaven.shell.internal;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.felix.service.command.Descriptor;
 import org.moodhaven.api.identity.DeviceIdentity;
@@ -11,6 +12,8 @@ import org.moodhaven.api.journal.JournalStatus;
 import org.moodhaven.api.node.NodeSettings;
 import org.moodhaven.api.store.JournalStore;
 import org.moodhaven.api.store.StoreException;
+import org.moodhaven.api.sync.SyncRecord;
+import org.moodhaven.api.sync.SyncService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
@@ -49,6 +52,10 @@ public final class NodeCommands {
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile TrustStore trust;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SyncService sync;
 
     /**
      * @param context the bundle context, to stop the node
@@ -108,6 +115,18 @@ public final class NodeCommands {
             }
             out.append("crypto     ").append(journalStatus.crypto()).append('\n');
             out.append("trusted    ").append(trust.list().size()).append(" device(s)");
+            SyncService currentSync = sync;
+            if (currentSync == null) {
+                out.append("\nsync       not running");
+            } else {
+                out.append("\nsync port  ").append(currentSync.port());
+                for (SyncRecord record : currentSync.history(Optional.empty(), 3)) {
+                    out.append("\n  ").append(record.finishedAt()).append("  ").append(record.direction())
+                            .append("  ").append(record.deviceId()).append("  ")
+                            .append(record.result().ok() ? "ok, sent " + record.result().sent() + ", received "
+                                    + record.result().received() : "failed: " + record.result().error());
+                }
+            }
             for (String problem : trustProblems) {
                 out.append("\n  warning: ").append(problem);
             }

@@ -1,0 +1,103 @@
+package org.moodhaven.ui.web.internal;
+
+import java.util.Set;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * Who may talk to the node over HTTP, the way Jupyter protects its server: the
+ * request must name the node by its own loopback address (so a web page that
+ * rebinds a DNS name to 127.0.0.1 is refused), a browser request must come from
+ * the node's own origin, and the request must carry the token, as the
+ * {@value #COOKIE} cookie (set by the page) or as {@code Authorization: Bearer}.
+ */
+final class RequestGuard {
+
+    /** The cookie the page trades the token for. */
+    static final String COOKIE = "moodhaven_token";
+
+    /** Why a request is refused. */
+    enum Refusal {
+        /** The Host header is not the node's own loopback address. */
+        FORBIDDEN_HOST(403, "forbidden_host", "requests must address the node as 127.0.0.1, localhost or [::1] "
+                + "with its port"),
+        /** A browser request from another site. */
+        FORBIDDEN_ORIGIN(403, "forbidden_origin", "requests from other sites are refused"),
+        /** No valid token. */
+        UNAUTHORIZED(401, "unauthorized", "open the link the node printed when it started (it carries the "
+                + "token), or send Authorization: Bearer <the token in the data folder's api-token file>");
+
+        final int status;
+        final String code;
+        final String message;
+
+        Refusal(int status, String code, String message) {
+            this.status = status;
+            this.code = code;
+            this.message = message;
+        }
+    }
+
+    private final ApiToken token;
+
+    RequestGuard(ApiToken token) {
+        this.token = token;
+    }
+
+    /**
+     * @param request a request
+     * @return why it is refused, or {@code null} when it may go on
+     */
+    Refusal check(HttpServletRequest request) {
+        Refusal place = checkPlace(request);
+        if (place != null) {
+            return place;
+        }
+        return hasToken(request) ? null : Refusal.UNAUTHORIZED;
+    }
+
+    /** Host and Origin only: for the request that trades the token for the cookie. */
+    Refusal checkPlace(HttpServletRequest request) {
+        Set<String> own = ownHosts(request.getLocalPort());
+        String host = request.getHeader("Host");
+        if (host == null || !own.contains(host.toLowerCase(java.util.Locale.ROOT))) {
+            return Refusal.FORBIDDEN_HOST;
+        }
+        String origin = request.getHeader("Origin");
+        if (origin != null && !own.contains(stripScheme(origin))) {
+            return Refusal.FORBIDDEN_ORIGIN;
+        }
+        String fetchSite = request.getHeader("Sec-Fetch-Site");
+        if ("cross-site".equals(fetchSite)) {
+            return Refusal.FORBIDDEN_ORIGIN;
+        }
+        return null;
+    }
+
+    private boolean hasToken(HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.startsWith("Bearer ")
+                && token.matches(authorization.substring("Bearer ".length()).trim())) {
+            return true;
+        }
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie cookie : cookies) {
+                if (COOKIE.equals(cookie.getName()) && token.matches(cookie.getValue())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static Set<String> ownHosts(int port) {
+        return Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port);
+    }
+
+    private static String stripScheme(String origin) {
+        String lower = origin.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("http://") ? lower.substring("http://".length()) : "";
+    }
+}
