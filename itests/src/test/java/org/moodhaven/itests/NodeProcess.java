@@ -47,13 +47,26 @@ final class NodeProcess implements AutoCloseable {
      * @throws IOException if it cannot be started
      */
     static NodeProcess start(Path data, Path home, String... args) throws IOException {
+        return startWithJvmOptions(data, home, "", args);
+    }
+
+    /**
+     * @param data     the data folder
+     * @param home     the HOME and temporary folder of the process
+     * @param jvmFlags more options for the Java VM (e.g. a clock offset), or ""
+     * @param args     further launcher flags
+     * @return the started process
+     * @throws IOException if it cannot be started
+     */
+    static NodeProcess startWithJvmOptions(Path data, Path home, String jvmFlags, String... args)
+            throws IOException {
         Path tmp = Files.createDirectories(home.resolve("tmp"));
         List<String> command = new ArrayList<>(List.of(DIST.resolve("bin").resolve("moodhaven").toString(),
                 "--data", data.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("HOME", home.toString());
-        builder.environment().put("JAVA_OPTS", "-Xmx256m -Djava.io.tmpdir=" + tmp);
+        builder.environment().put("JAVA_OPTS", "-Xmx256m -Djava.io.tmpdir=" + tmp + " " + jvmFlags);
         return new NodeProcess(builder.start());
     }
 
@@ -144,6 +157,15 @@ final class NodeProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Asks the node to stop (SIGTERM), as a service manager does, and waits for it. */
+    void terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the node did not stop on SIGTERM; it printed:\n" + transcript());
+        }
     }
 
     /**
