@@ -75,6 +75,9 @@ public abstract class NodeTestSupport {
         options.add(frameworkProperty("moodhaven.launcher.name").value("Pax Exam node"));
         options.add(frameworkProperty("moodhaven.launcher.headless").value("true"));
         options.add(frameworkProperty("gosh.args").value("--nointeractive --noshutdown --nohistory"));
+        options.add(frameworkProperty("moodhaven.launcher.sync.port").value("0"));
+        options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
+        options.add(frameworkProperty("org.osgi.service.http.port").value("0"));
         options.add(systemProperty("derby.stream.error.file").value(data.resolve("derby.log").toString()));
         var levels = BundleFolder.readLevels(dist.resolve("conf").resolve("start-levels.properties"));
         for (BundleFolder.BundleJar jar : BundleFolder.scan(dist.resolve("bundle"), levels)) {
