@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -352,7 +353,7 @@ public final class SyncEngine implements SyncService, EventHandler {
         int protocol = 0;
         try {
             Optional<Handshake.Peer> peer = Handshake.server(connection, handshakeContext(), incoming::containsKey,
-                    deviceId -> incoming.putIfAbsent(deviceId, tracked) == null, this::unknownDevice);
+                    deviceId -> claim(deviceId, tracked), this::unknownDevice);
             handshaking.decrementAndGet();
             inHandshake = false;
             if (peer.isEmpty()) {
@@ -360,7 +361,6 @@ public final class SyncEngine implements SyncService, EventHandler {
             }
             device = peer.get().device();
             protocol = peer.get().protocolVersion();
-            tracked.deviceId = device.deviceId();
             if (trust.find(device.deviceId()).isEmpty()) {
                 throw new SyncFailure(SyncErrors.REVOKED, "device " + device.deviceId() + " was revoked");
             }
@@ -379,12 +379,25 @@ public final class SyncEngine implements SyncService, EventHandler {
             if (inHandshake) {
                 handshaking.decrementAndGet();
             }
-            if (device != null) {
-                incoming.remove(device.deviceId(), tracked);
+            if (tracked.deviceId != null) {
+                incoming.remove(tracked.deviceId, tracked);
             }
             connections.remove(tracked);
             connection.close();
         }
+    }
+
+    /**
+     * Takes a device's session slot once its AUTH has verified. The connection keeps
+     * the deviceId from then on, so the slot is released however the connection ends,
+     * even if the handshake fails after this (the server's AUTH cannot be written).
+     */
+    private boolean claim(String deviceId, Tracked tracked) {
+        if (incoming.putIfAbsent(deviceId, tracked) != null) {
+            return false;
+        }
+        tracked.deviceId = deviceId;
+        return true;
     }
 
     private void unknownDevice(String deviceId) {
@@ -463,6 +476,10 @@ public final class SyncEngine implements SyncService, EventHandler {
         } else if (error instanceof SyncFailure failure) {
             reason = failure.reason();
             message = failure.getMessage();
+        } else if (error instanceof SocketTimeoutException) {
+            // The socket's read timeout is the idle limit: it often fires just before the watchdog would.
+            reason = SyncErrors.TIMEOUT;
+            message = "the connection to " + address + " timed out: " + error.getMessage();
         } else if (error instanceof IOException) {
             reason = SyncErrors.CONNECTION;
             message = "the connection to " + address + " failed: " + error.getMessage();

@@ -124,10 +124,32 @@ final class TestNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the engine holds exactly {@code count} connections, e.g. until
+     * connections it closed have also released their slots (a peer sees the close
+     * a moment before the engine forgets the connection, and no event marks it).
+     */
+    void awaitConnections(int count) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (engine.connectionCount() != count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the engine still holds " + engine.connectionCount()
+                        + " connections after 10 s, not " + count);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     /** Trusts another node (as pairing would). */
     void trust(TestNode other) throws Exception {
         trust.trust(new TrustedDevice(other.identity.deviceId(), other.identity.deviceName(),
                 other.identity.publicKeyBase64(), NOW, null, null));
+    }
+
+    /** Pairs with another node: each trusts the other. */
+    void trustEachOther(TestNode other) throws Exception {
+        trust(other);
+        other.trust(this);
     }
 
     /** Trusts another node as a device that speaks only protocol version 1. */
