@@ -64,6 +64,13 @@ final class NodeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(DIST.resolve("bin").resolve("moodhaven").toString(),
                 "--data", data.toString()));
         command.addAll(List.of(args));
+        // Tests never rely on fixed ports being free: any free port unless the test picks one.
+        if (!command.contains("--http-port")) {
+            command.addAll(List.of("--http-port", "0"));
+        }
+        if (!command.contains("--sync-port")) {
+            command.addAll(List.of("--sync-port", "0"));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("HOME", home.toString());
         builder.environment().put("JAVA_OPTS", "-Xmx256m -Djava.io.tmpdir=" + tmp + " " + jvmFlags);

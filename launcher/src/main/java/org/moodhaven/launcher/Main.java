@@ -72,6 +72,7 @@ public final class Main {
 
     static int run(LauncherOptions options, Path home, PrintStream err) throws Exception {
         Path data = options.dataFolder();
+        requireFreeLoopbackPort(options.httpPort());
         createOwnerOnly(data);
         createOwnerOnly(data.resolve("logs"));
         configureLogging(data);
@@ -198,6 +199,22 @@ public final class Main {
             framework.waitForStop(30_000);
         } catch (BundleException | InterruptedException e) {
             // The JVM is going down anyway; Derby's log makes the store recover on the next start.
+        }
+    }
+
+    /**
+     * Jetty only logs when it cannot bind, and the node would run without its web UI;
+     * a person who asked for that port should hear about it at once instead.
+     */
+    private static void requireFreeLoopbackPort(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " on 127.0.0.1 (for the web UI and JSON API) is in use "
+                    + "by another program or node; choose another with --http-port (0 picks a free one)", e);
         }
     }
 

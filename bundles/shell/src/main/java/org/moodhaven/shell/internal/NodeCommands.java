@@ -117,7 +117,8 @@ public final class NodeCommands {
             out.append("trusted    ").append(trust.list().size()).append(" device(s)");
             SyncService currentSync = sync;
             if (currentSync == null) {
-                out.append("\nsync       not running");
+                out.append("\nsync       not running: see logs/moodhaven.log (the sync port may be in use by "
+                        + "another program; pick one with --sync-port)");
             } else {
                 out.append("\nsync port  ").append(currentSync.port());
                 for (SyncRecord record : currentSync.history(Optional.empty(), 3)) {

@@ -176,7 +176,8 @@ public final class SyncEngine implements SyncService, EventHandler {
                     + "); another program or node may use it: choose another with --sync-port", e);
         }
         AtomicInteger threads = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(0, Math.max(1, config.maxConnections()), 30, TimeUnit.SECONDS,
+        // A little headroom: a finished connection frees its slot a moment before its thread returns.
+        this.workers = new ThreadPoolExecutor(0, Math.max(1, config.maxConnections()) + 4, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), task -> daemon(task, "moodhaven-sync-" + threads.incrementAndGet()));
         this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 task -> daemon(task, "moodhaven-sync-watchdog"));
@@ -417,10 +418,21 @@ public final class SyncEngine implements SyncService, EventHandler {
         SyncSession.Settings settings = new SyncSession.Settings(config.maxManifestItems(),
                 Duration.ofHours(Math.max(1, config.fullSyncIntervalHours())));
         String direction = tracked.direction.word;
+        SyncSession.Progress progress = new SyncSession.Progress() {
+            @Override
+            public void phase(String phase, long sent, long received) {
+                events.post(EventTopics.SYNC_PROGRESS, Map.of(EventTopics.DEVICE_ID, device.deviceId(),
+                        EventTopics.DIRECTION, direction, EventTopics.PHASE, phase, EventTopics.SENT, sent,
+                        EventTopics.RECEIVED, received));
+            }
+
+            @Override
+            public void completing() {
+                incoming.remove(device.deviceId(), tracked);
+            }
+        };
         SyncSession session = new SyncSession(connection, role, device.deviceId(), current, settings, clock.now(),
-                (phase, sent, received) -> events.post(EventTopics.SYNC_PROGRESS, Map.of(
-                        EventTopics.DEVICE_ID, device.deviceId(), EventTopics.DIRECTION, direction,
-                        EventTopics.PHASE, phase, EventTopics.SENT, sent, EventTopics.RECEIVED, received)));
+                progress);
         try {
             return session.run();
         } catch (ProtocolViolation violation) {

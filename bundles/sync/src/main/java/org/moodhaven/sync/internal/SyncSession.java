@@ -63,6 +63,10 @@ final class SyncSession {
     /** Reports the session's progress (as events). */
     interface Progress {
         void phase(String phase, long sent, long received);
+
+        /** The session is complete on this side; only the final acknowledgement is left to send. */
+        default void completing() {
+        }
     }
 
     /** What a completed session did. */
@@ -164,15 +168,17 @@ final class SyncSession {
 
         // DONE / DONE_ACK
         long ownDoneSeq = !interleaved && commitSeq >= 0 ? commitSeq : manifestSeq;
-        long peerDoneSeq;
         if (role == Role.CLIENT) {
             send(Messages.done(Messages.DONE, receivedValid, rejected, ownDoneSeq));
-            peerDoneSeq = readDone(Messages.DONE_ACK);
+            recordWatermark(previous, declareNull, readDone(Messages.DONE_ACK));
         } else {
-            peerDoneSeq = readDone(Messages.DONE);
+            // The sync is complete for the server once DONE has arrived: it records its
+            // watermark and frees the device's session slot before answering, so a client
+            // that starts its next sync the moment DONE_ACK arrives is not refused as busy.
+            recordWatermark(previous, declareNull, readDone(Messages.DONE));
+            progress.completing();
             send(Messages.done(Messages.DONE_ACK, receivedValid, rejected, ownDoneSeq));
         }
-        recordWatermark(previous, declareNull, peerDoneSeq);
         progress.phase(EventTopics.PHASE_DONE, sent, receivedValid);
         return new Outcome(sent, receivedValid, rejected);
     }
@@ -245,7 +251,10 @@ final class SyncSession {
 
     private void readManifest() throws SyncFailure, IOException {
         boolean last = false;
+        int frames = 0;
+        int maxFrames = settings.maxManifestItems() / MAX_MANIFEST_ITEMS_PER_FRAME + 2;
         while (!last) {
+            requireFrameWithin(++frames, maxFrames, Messages.MANIFEST);
             Map<String, Object> message = read(Messages.MANIFEST);
             long seq = Fields.count(message, "seq");
             if (peerManifestSeq >= 0 && seq != peerManifestSeq) {
@@ -311,7 +320,10 @@ final class SyncSession {
 
     private void readWant() throws SyncFailure, IOException {
         boolean last = false;
+        int frames = 0;
+        int maxFrames = listed.size() / MAX_WANT_IDS_PER_FRAME + 2;
         while (!last) {
+            requireFrameWithin(++frames, maxFrames, Messages.WANT);
             Map<String, Object> message = read(Messages.WANT);
             List<Object> ids = Fields.array(message, "ids", MAX_WANT_IDS_PER_FRAME);
             last = Fields.bool(message, "last");
@@ -391,7 +403,10 @@ final class SyncSession {
 
     private void readEntries() throws SyncFailure, IOException {
         boolean last = false;
+        int frames = 0;
+        long maxFrames = (long) wanted.size() + listed.size() + 2;
         while (!last) {
+            requireFrameWithin(++frames, maxFrames, Messages.ENTRIES);
             Map<String, Object> message = read(Messages.ENTRIES);
             List<Object> entries = Fields.array(message, "entries", MAX_ENTRIES_PER_FRAME);
             last = Fields.bool(message, "last");
@@ -469,6 +484,16 @@ final class SyncSession {
     }
 
     // ------------------------------------------------------------------ messages
+
+    /**
+     * A step cannot need more frames than its items allow (plus the last one); empty
+     * frames beyond that would only keep this side busy.
+     */
+    private static void requireFrameWithin(long frame, long maxFrames, String type) throws ProtocolViolation {
+        if (frame > maxFrames) {
+            throw new ProtocolViolation("more " + type + " frames than the step can need (" + maxFrames + ")");
+        }
+    }
 
     private void send(byte[] message) throws IOException {
         connection.writeSealed(message);

@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,15 +89,8 @@ class MitmTest {
     @Test
     void forwardingTheBytesUnchangedLetsTheSyncCompleteAndShowsNoEntry() throws Exception {
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        try (ScriptedServer<Void> proxy = ScriptedServer.start(accepted -> {
-            try (Socket upstream = new Socket(server.address().host(), server.address().port())) {
-                CompletableFuture<Void> back = CompletableFuture.runAsync(() ->
-                        copy(upstream, accepted, new ByteArrayOutputStream()));
-                copy(accepted, upstream, seen);
-                back.join();
-                return null;
-            }
-        })) {
+        try (ScriptedServer<Void> proxy = ScriptedServer.forwarding(server.address(), seen,
+                new ByteArrayOutputStream())) {
             SyncResult result = syncThrough(proxy);
             assertTrue(result.ok(), result.toString());
             proxy.outcome();
@@ -112,24 +100,5 @@ class MitmTest {
         assertTrue(wire.contains(client.deviceId()), "the HELLO went through in plain text");
         assertFalse(wire.contains(secret.id()), "but no entry id did");
         assertFalse(wire.contains(secret.content().get("data").substring(0, 32)), "nor any content");
-    }
-
-    /** Copies until the source ends, then ends the destination's output. */
-    private static void copy(Socket from, Socket to, ByteArrayOutputStream record) {
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            byte[] buffer = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                synchronized (record) {
-                    record.write(buffer, 0, n);
-                }
-            }
-            to.shutdownOutput();
-        } catch (IOException e) {
-            // one side closed: the relay ends
-        }
     }
 }

@@ -1,9 +1,13 @@
 package org.moodhaven.sync.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +49,46 @@ final class ScriptedServer<T> implements AutoCloseable {
 
     static <T> ScriptedServer<T> start(Script<T> script) throws IOException {
         return new ScriptedServer<>(script);
+    }
+
+    /**
+     * A proxy that forwards bytes unchanged to a server, recording what passes each way.
+     *
+     * @param target         the real server
+     * @param clientToServer receives what the client sent
+     * @param serverToClient receives what the server sent
+     * @return the running proxy (one connection)
+     */
+    static ScriptedServer<Void> forwarding(SyncAddress target, ByteArrayOutputStream clientToServer,
+                                           ByteArrayOutputStream serverToClient) throws IOException {
+        return start(accepted -> {
+            try (Socket upstream = new Socket(target.host(), target.port())) {
+                CompletableFuture<Void> back = CompletableFuture.runAsync(() ->
+                        copy(upstream, accepted, serverToClient));
+                copy(accepted, upstream, clientToServer);
+                back.join();
+                return null;
+            }
+        });
+    }
+
+    /** Copies until the source ends, then ends the destination's output. */
+    private static void copy(Socket from, Socket to, ByteArrayOutputStream record) {
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+                synchronized (record) {
+                    record.write(buffer, 0, n);
+                }
+            }
+            to.shutdownOutput();
+        } catch (IOException e) {
+            // one side closed: the relay ends
+        }
     }
 
     SyncAddress address() {

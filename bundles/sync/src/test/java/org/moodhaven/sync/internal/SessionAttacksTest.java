@@ -168,6 +168,14 @@ class SessionAttacksTest {
         }
     }
 
+    @Test
+    void moreFramesThanAStepCanNeedAreAProtocolError() throws Exception {
+        // maxManifestItems is 3 here: one frame could hold them all, so a third frame is too many.
+        assertRefused(this::atManifestStep, Wire.manifest(1, false, List.of()), Wire.manifest(1, false, List.of()),
+                Wire.manifest(1, true, List.of()));
+        assertRefused(this::atWantStep, Wire.want(false), Wire.want(false), Wire.want(false), Wire.want(true));
+    }
+
     // ------------------------------------------------------------------ WANT
 
     @Test
