@@ -93,7 +93,7 @@ public final class DerbyJournalStore implements JournalStore {
     /** Configuration of the Derby store. */
     @ObjectClassDefinition(name = "MoodHaven Derby journal store",
             description = "Keeps the journal in an embedded Apache Derby database in the node's data folder.")
-    @interface Config {
+    public @interface Config {
 
         /**
          * @return the database folder
@@ -238,7 +238,7 @@ public final class DerbyJournalStore implements JournalStore {
 
     /** Shuts down this database (not the Derby engine); later calls fail with a {@link StoreException}. */
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         // The write lock lets a running write commit first, so the shutdown never
         // cuts a transaction in half (Derby would roll it back at the next boot anyway).
         writeLock.lock();
@@ -581,9 +581,12 @@ public final class DerbyJournalStore implements JournalStore {
     // ---- test seams (package-private) ----
 
     /**
-     * @param clock the clock to read time from, as DS would bind it
+     * Binds the clock as DS does, for tools that open a node's store while the node is
+     * stopped (the benchmark and test loaders) and for tests.
+     *
+     * @param clock the clock to read time from
      */
-    void setClock(NodeClock clock) {
+    public void setClock(NodeClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
