@@ -67,6 +67,15 @@ final class TwoNodes {
             int httpPort = Integer.parseInt(process.expect("Web UI and JSON API: http://127\\.0\\.0\\.1:(\\d+)/",
                     START).group(1));
             api = new NodeApi(httpPort, data);
+            // The banner follows the HTTP server; the API's servlet may be deployed a moment later.
+            Await.until(name + "'s API answers", START, () -> {
+                try {
+                    api.deviceId();
+                    return true;
+                } catch (AssertionError notYet) {
+                    return false;
+                }
+            });
             deviceId = api.deviceId();
             syncPort = api.syncPort();
             return this;

@@ -24,10 +24,14 @@ public final class StartupBanner {
     /**
      * @param token   the API token
      * @param runtime the HTTP runtime's service properties, for the address actually bound
+     * @param api     the API servlet's service properties: the banner waits for the API
      */
     @Activate
     public StartupBanner(@Reference ApiToken token,
-                         @Reference(name = "runtime", service = HttpServiceRuntime.class) Map<String, Object> runtime) {
+                         @Reference(name = "runtime", service = HttpServiceRuntime.class) Map<String, Object> runtime,
+                         @Reference(name = "api", service = jakarta.servlet.Servlet.class,
+                                 target = "(component.name=org.moodhaven.ui.web.internal.ApiServlet)")
+                         Map<String, Object> api) {
         String endpoint = endpoint(runtime.get(ENDPOINT));
         LOG.info("web UI and JSON API at {} (the token is in the data folder's api-token file)", endpoint);
         System.out.println("Web UI and JSON API: " + endpoint + "?token=" + token.value());
