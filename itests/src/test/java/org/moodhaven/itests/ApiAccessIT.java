@@ -1,0 +1,142 @@
+package org.moodhaven.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JSON API answers only the person's own programs (ARCHITECTURE.md): requests
+ * are sent here as raw HTTP, so every header is exactly what an attacker could send.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiAccessIT {
+
+    private TwoNodes.Node node;
+    private int port;
+    private String token;
+
+    @BeforeAll
+    void start(@TempDir Path folder) throws Exception {
+        node = new TwoNodes.Node(folder, "api").start();
+        port = Integer.parseInt(node.process.transcript().replaceAll("(?s).*127\\.0\\.0\\.1:(\\d+)/.*", "$1"));
+        token = Files.readString(node.data.resolve("api-token")).strip();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        node.close();
+    }
+
+    @Test
+    void theTokenFileIsOwnerOnly() throws IOException {
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(node.data.resolve("api-token"))));
+        assertTrue(Files.readString(node.data.resolve("logs").resolve("moodhaven.log")).indexOf(token) < 0,
+                "the token is never logged");
+    }
+
+    @Test
+    void withoutTheTokenTheApiRefuses() throws IOException {
+        String answer = request("GET /api/identity", "127.0.0.1:" + port, "");
+        assertTrue(answer.startsWith("HTTP/1.1 401"), answer);
+        assertTrue(answer.contains("\"error\":\"unauthorized\""), answer);
+        assertTrue(request("GET /api/identity", "127.0.0.1:" + port, "Authorization: Bearer wrong\r\n")
+                .startsWith("HTTP/1.1 401"));
+    }
+
+    @Test
+    void aRequestNamingAnotherHostIsRefusedEvenWithTheToken() throws IOException {
+        for (String host : new String[] {"attacker.example:" + port, "127.0.0.1:1", "127.0.0.1", "localhost.:" + port}) {
+            String answer = request("GET /api/identity", host, bearer());
+            assertTrue(answer.startsWith("HTTP/1.1 403") && answer.contains("forbidden_host"), host + ": " + answer);
+        }
+        assertTrue(request("GET /api/identity", "localhost:" + port, bearer()).startsWith("HTTP/1.1 200"));
+    }
+
+    @Test
+    void aRequestFromAnotherOriginIsRefusedEvenWithTheToken() throws IOException {
+        String answer = request("GET /api/trusted", "127.0.0.1:" + port,
+                bearer() + "Origin: http://attacker.example\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 403") && answer.contains("forbidden_origin"), answer);
+        String sameOrigin = request("GET /api/trusted", "127.0.0.1:" + port,
+                bearer() + "Origin: http://127.0.0.1:" + port + "\r\n");
+        assertTrue(sameOrigin.startsWith("HTTP/1.1 200"), sameOrigin);
+    }
+
+    @Test
+    void theLinkTradesTheTokenForAStrictHttpOnlyCookie() throws IOException {
+        String answer = request("GET /?token=" + token, "127.0.0.1:" + port, "");
+        assertTrue(answer.startsWith("HTTP/1.1 303"), answer);
+        assertTrue(answer.contains("Set-Cookie: moodhaven_token=" + token + "; Path=/; HttpOnly; SameSite=Strict"),
+                answer);
+        assertTrue(answer.contains("Location: /") || answer.contains("Location: http://127.0.0.1:" + port + "/"),
+                answer);
+        String withCookie = request("GET /api/journal", "127.0.0.1:" + port,
+                "Cookie: moodhaven_token=" + token + "\r\n");
+        assertTrue(withCookie.startsWith("HTTP/1.1 200") && withCookie.contains("\"salt\""), withCookie);
+        assertTrue(request("GET /?token=wrong", "127.0.0.1:" + port, "").startsWith("HTTP/1.1 401"));
+    }
+
+    @Test
+    void badBodiesGetAClearError() throws IOException {
+        String malformed = post("/api/entries", "{\"id\": ");
+        assertTrue(malformed.startsWith("HTTP/1.1 400") && malformed.contains("malformed_json"), malformed);
+        String duplicate = post("/api/sync", "{\"deviceId\":\"a\",\"deviceId\":\"b\"}");
+        assertTrue(duplicate.startsWith("HTTP/1.1 400"), duplicate);
+        String invalid = post("/api/entries", "{\"id\":\"x y\",\"created_at\":\"2026-01-01T00:00:00Z\","
+                + "\"updated_at\":\"2026-01-01T00:00:00Z\",\"content\":{\"iv\":\"a\",\"data\":\"b\",\"salt\":\"c\"},"
+                + "\"mood\":null,\"privacy_mode\":\"normal\",\"book_id\":null,\"pinned\":false}");
+        assertTrue(invalid.startsWith("HTTP/1.1 400") && invalid.contains("invalid_entry"), invalid);
+        String large = post("/api/entries", "{\"pad\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
+        assertTrue(large.startsWith("HTTP/1.1 413"), large.substring(0, Math.min(200, large.length())));
+        String unknown = request("GET /api/nothing", "127.0.0.1:" + port, bearer());
+        assertTrue(unknown.startsWith("HTTP/1.1 404") && unknown.contains("not_found"), unknown);
+    }
+
+    private String bearer() {
+        return "Authorization: Bearer " + token + "\r\n";
+    }
+
+    private String post(String path, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return request("POST " + path, "127.0.0.1:" + port, bearer() + "Content-Type: application/json\r\n"
+                + "Content-Length: " + bytes.length + "\r\n", bytes);
+    }
+
+    private String request(String line, String host, String headers) throws IOException {
+        return request(line, host, headers, new byte[0]);
+    }
+
+    /** One raw HTTP/1.1 request; answers the status line, headers and body. */
+    private String request(String line, String host, String headers, byte[] body) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((line + " HTTP/1.1\r\nHost: " + host + "\r\n" + headers + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            try {
+                out.write(body);
+                out.flush();
+            } catch (IOException e) {
+                // the server may refuse a large body before reading it all
+            }
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
