@@ -131,6 +131,7 @@ public class RuntimeSwapIT extends NodeTestSupport {
         assertTrue(journal.isUnlocked());
         assertEquals("written before the engine update", journal.read(before).orElseThrow().text());
         assertWriteAndReadWork();
+        assertTrue(status(), status().contains("store      Derby"));
     }
 
     private void refresh(Bundle bundle) throws InterruptedException {

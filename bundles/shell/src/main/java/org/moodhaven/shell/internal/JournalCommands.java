@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.moodhaven.api.entry.Timestamps;
 import org.moodhaven.api.journal.Journal;
 import org.moodhaven.api.journal.JournalEntry;
 import org.moodhaven.api.journal.JournalLockedException;
@@ -211,7 +212,8 @@ public final class JournalCommands {
             for (JournalVersion version : versions) {
                 JournalEntry entry = version.entry();
                 out.append(String.format("%-8d  %-24s  %-5s  %-24s  %-4s  %s%n", version.versionId(),
-                        version.replacedAt(), version.replacedBy(), entry.updatedAt(), Texts.mood(entry.mood()),
+                        Timestamps.format(version.replacedAt()), version.replacedBy(), entry.updatedAt(),
+                        Texts.mood(entry.mood()),
                         Texts.preview(entry, 40)));
             }
             return out.toString().stripTrailing();

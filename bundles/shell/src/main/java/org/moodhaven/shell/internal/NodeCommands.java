@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.apache.felix.service.command.Descriptor;
+import org.moodhaven.api.entry.Timestamps;
 import org.moodhaven.api.identity.DeviceIdentity;
 import org.moodhaven.api.identity.DeviceIds;
 import org.moodhaven.api.identity.TrustStore;
@@ -86,8 +87,14 @@ public final class NodeCommands {
         return "deviceId   " + self.deviceId()
                 + "\nname       " + self.deviceName()
                 + "\npublicKey  " + self.publicKeyBase64()
-                + "\ncreated    " + self.created()
-                + "\nsync port  " + DeviceIds.defaultSyncPort(self.deviceId()) + " (default for this deviceId)";
+                + "\ncreated    " + Timestamps.format(self.created())
+                + "\nsync port  " + syncPort(self);
+    }
+
+    private String syncPort(DeviceIdentity self) {
+        SyncService current = sync;
+        return current != null ? Integer.toString(current.port())
+                : DeviceIds.defaultSyncPort(self.deviceId()) + " (the default for this deviceId; sync is not running)";
     }
 
     /**
@@ -122,7 +129,8 @@ public final class NodeCommands {
             } else {
                 out.append("\nsync port  ").append(currentSync.port());
                 for (SyncRecord record : currentSync.history(Optional.empty(), 3)) {
-                    out.append("\n  ").append(record.finishedAt()).append("  ").append(record.direction())
+                    out.append("\n  ").append(Timestamps.format(record.finishedAt())).append("  ")
+                            .append(record.direction())
                             .append("  ").append(record.deviceId()).append("  ")
                             .append(record.result().ok() ? "ok, sent " + record.result().sent() + ", received "
                                     + record.result().received() : "failed: " + record.result().error());
