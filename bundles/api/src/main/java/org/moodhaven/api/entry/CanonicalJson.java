@@ -69,6 +69,17 @@ public final class CanonicalJson {
         out.append('}');
     }
 
+    /** @return how many leading characters need no escaping */
+    private static int plainPrefix(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return i;
+            }
+        }
+        return value.length();
+    }
+
     private static void nullableString(StringBuilder out, String value) {
         if (value == null) {
             out.append("null");
@@ -85,7 +96,14 @@ public final class CanonicalJson {
      */
     public static void string(StringBuilder out, String value) {
         out.append('"');
-        for (int i = 0; i < value.length(); i++) {
+        int plain = plainPrefix(value);
+        if (plain == value.length()) {
+            // The common case (ids, timestamps, base64): nothing to escape, one copy.
+            out.append(value).append('"');
+            return;
+        }
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");

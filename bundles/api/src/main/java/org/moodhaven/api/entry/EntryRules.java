@@ -99,10 +99,24 @@ public final class EntryRules {
                 return Optional.of("content holds a string that is not valid Unicode");
             }
         }
-        if (CanonicalJson.ofObject(content).getBytes(StandardCharsets.UTF_8).length > MAX_CONTENT_BYTES) {
+        if (canonicalSizeBound(content) > MAX_CONTENT_BYTES
+                && CanonicalJson.ofObject(content).getBytes(StandardCharsets.UTF_8).length > MAX_CONTENT_BYTES) {
             return Optional.of("content is larger than 1 MiB as compact JSON");
         }
         return Optional.empty();
+    }
+
+    /**
+     * An upper bound of the content's canonical JSON size in UTF-8 bytes: a character
+     * takes at most 6 bytes (an escape such as {@code \u001f}, or 3 bytes of UTF-8), so
+     * the exact size is computed only for content that could be near the limit.
+     */
+    private static long canonicalSizeBound(Map<String, String> content) {
+        long bound = 2;
+        for (Map.Entry<String, String> member : content.entrySet()) {
+            bound += 6L * (member.getKey().length() + member.getValue().length()) + 6;
+        }
+        return bound;
     }
 
     /**

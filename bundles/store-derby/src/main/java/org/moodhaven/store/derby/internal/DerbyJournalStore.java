@@ -17,8 +17,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
@@ -133,6 +136,7 @@ public final class DerbyJournalStore implements JournalStore {
     private static final Duration PRUNE_INTERVAL = Duration.ofDays(1);
     /** Ids per {@code IN (...)} query of {@link #getAll}: short statements Derby compiles once per size. */
     private static final int IN_CHUNK = 100;
+    private static final String SYNC_LOG_PROPERTY = "derby.storage.fileSyncTransactionLog";
     private static final LongSupplier NO_SEQS = () -> {
         throw new IllegalStateException("this transaction writes no entries");
     };
@@ -201,6 +205,7 @@ public final class DerbyJournalStore implements JournalStore {
         this.keepReplaced = Duration.ofDays(keepDays);
         Path data = node.dataFolder().toAbsolutePath().normalize();
         routeDerbyLog(data);
+        syncLogAtCommit();
         this.databaseFolder = data.resolve(config.path()).normalize();
         this.dataSource = dataSource(databaseFolder);
 
@@ -443,23 +448,38 @@ public final class DerbyJournalStore implements JournalStore {
             Objects.requireNonNull(entry, "entry");
         }
         MergeReport report = write(incoming.size(), tx -> {
-            List<MergeOutcome> outcomes = new ArrayList<>(incoming.size());
+            // One query for the versions held of the whole batch, then the new rows in one
+            // JDBC batch: a sync's frame of entries costs a few round trips, not one per entry.
+            List<String> ids = new ArrayList<>(incoming.size());
             for (Entry entry : incoming) {
-                Optional<String> problem = EntryRules.problem(entry, tx.now, maxClockSkew);
-                if (problem.isPresent()) {
-                    outcomes.add(MergeOutcome.rejected(entry.id(), problem.get()));
-                    continue;
+                ids.add(entry.id());
+            }
+            Map<String, EntryVersion> held = heldVersions(tx.connection, ids);
+            List<MergeOutcome> outcomes = new ArrayList<>(incoming.size());
+            try (Inserts inserts = new Inserts(tx)) {
+                for (Entry entry : incoming) {
+                    Optional<String> problem = EntryRules.problem(entry, tx.now, maxClockSkew);
+                    if (problem.isPresent()) {
+                        outcomes.add(MergeOutcome.rejected(entry.id(), problem.get()));
+                        continue;
+                    }
+                    String hash = EntryHash.of(entry);
+                    EntryVersion version = EntryVersion.of(entry.updatedAt(), hash);
+                    // A second version of an id in the same batch is compared with the first.
+                    EntryVersion current = held.get(entry.id());
+                    if (!version.isNewerThan(current)) {
+                        outcomes.add(MergeOutcome.keptLocal(entry.id()));
+                        continue;
+                    }
+                    if (current == null) {
+                        inserts.add(entry, hash);
+                    } else {
+                        inserts.flushIfPending(entry.id());
+                        put(tx, entry, hash, true, ReplacedVersion.BY_SYNC);
+                    }
+                    held.put(entry.id(), version);
+                    outcomes.add(MergeOutcome.stored(entry.id()));
                 }
-                String hash = EntryHash.of(entry);
-                // Read inside the transaction, so a second version of an id in the same
-                // batch is compared with the first one, not with what was held before.
-                EntryVersion held = heldVersion(tx.connection, entry.id());
-                if (!EntryVersion.of(entry.updatedAt(), hash).isNewerThan(held)) {
-                    outcomes.add(MergeOutcome.keptLocal(entry.id()));
-                    continue;
-                }
-                put(tx, entry, hash, held != null, ReplacedVersion.BY_SYNC);
-                outcomes.add(MergeOutcome.stored(entry.id()));
             }
             return new MergeReport(outcomes, tx.seqBefore, tx.seqAfter());
         });
@@ -773,6 +793,88 @@ public final class DerbyJournalStore implements JournalStore {
         return 9;
     }
 
+    /** The held versions of some entries (ids that break the id rule are simply not found). */
+    private static Map<String, EntryVersion> heldVersions(Connection c, List<String> ids) throws SQLException {
+        Map<String, EntryVersion> held = new HashMap<>();
+        List<String> valid = new ArrayList<>(new LinkedHashSet<>(ids));
+        valid.removeIf(id -> !EntryRules.isValidId(id));
+        for (int from = 0; from < valid.size(); from += IN_CHUNK) {
+            List<String> chunk = valid.subList(from, Math.min(valid.size(), from + IN_CHUNK));
+            try (PreparedStatement s = c.prepareStatement("SELECT id, updated_at, h FROM entries WHERE id IN ("
+                    + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    s.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        held.put(rs.getString(1), EntryVersion.of(rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+        }
+        return held;
+    }
+
+    /**
+     * New entry rows of one transaction, sent to Derby as a JDBC batch. A replacement of
+     * an id still waiting in the batch flushes it first, so rows are written in order.
+     */
+    private final class Inserts implements AutoCloseable {
+        private static final int FLUSH_AT = 500;
+        private final Tx tx;
+        private final Set<String> pending = new HashSet<>();
+        private PreparedStatement statement;
+
+        Inserts(Tx tx) {
+            this.tx = tx;
+        }
+
+        void add(Entry entry, String hash) throws SQLException {
+            if (statement == null) {
+                statement = tx.connection.prepareStatement("INSERT INTO entries (created_at, updated_at,"
+                        + " created_key, content, mood, privacy_mode, book_id, pinned, h, seq, id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            }
+            int p = setEntryFields(statement, entry);
+            statement.setString(p++, hash);
+            statement.setLong(p++, tx.nextSeq());
+            statement.setString(p, entry.id());
+            statement.addBatch();
+            pending.add(entry.id());
+            if (pending.size() >= FLUSH_AT) {
+                flush();
+            }
+        }
+
+        void flushIfPending(String id) throws SQLException {
+            if (pending.contains(id)) {
+                flush();
+            }
+        }
+
+        private void flush() throws SQLException {
+            if (pending.isEmpty()) {
+                return;
+            }
+            statement.executeBatch();
+            for (int i = 0; i < pending.size(); i++) {
+                tx.rowWritten();
+            }
+            pending.clear();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                flush();
+            } finally {
+                if (statement != null) {
+                    statement.close();
+                }
+            }
+        }
+    }
+
     private static EntryVersion heldVersion(Connection c, String id) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT updated_at, h FROM entries WHERE id = ?")) {
             s.setString(1, id);
@@ -996,6 +1098,19 @@ public final class DerbyJournalStore implements JournalStore {
             System.setProperty(DERBY_LOG_PROPERTY, logs.resolve("derby.log").toString());
         } catch (IOException e) {
             LOG.warn("Cannot create {} for derby.log: {}", logs, e.toString());
+        }
+    }
+
+    /**
+     * Derby's default writes its transaction log in "rws" mode, a synchronous disk write
+     * for every log page; this property makes it write normally and force the log to disk
+     * at each commit instead. Equally durable (a commit returns only once its log is on
+     * disk), and about twice as fast for a batch of entries. Derby reads it when its
+     * engine boots, so it is set before the first connection, unless set already.
+     */
+    private static void syncLogAtCommit() {
+        if (System.getProperty(SYNC_LOG_PROPERTY) == null) {
+            System.setProperty(SYNC_LOG_PROPERTY, "true");
         }
     }
 
