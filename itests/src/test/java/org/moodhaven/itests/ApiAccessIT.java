@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.moodhaven.tools.TwoNodes;
 
 /**
  * The JSON API answers only the person's own programs (ARCHITECTURE.md): requests

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.moodhaven.tools.NodeProcess;
 
 /**
  * The acceptance of the foundation, as a newcomer walks it: a node started from

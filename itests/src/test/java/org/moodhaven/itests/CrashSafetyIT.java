@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.moodhaven.tools.NodeProcess;
 
 /**
  * A node killed with {@code kill -9} while it commits writes typed at its console

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.moodhaven.tools.JournalLoader;
+import org.moodhaven.tools.TwoNodes;
 
 /**
  * Streaming (issue: entries flow from the store in batches): a node holding

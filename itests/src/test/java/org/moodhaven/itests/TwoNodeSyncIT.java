@@ -19,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.moodhaven.api.entry.Entry;
 import org.moodhaven.api.entry.Timestamps;
 import org.moodhaven.testing.EntryGenerator;
+import org.moodhaven.tools.RecordingProxy;
+import org.moodhaven.tools.Await;
+import org.moodhaven.tools.TwoNodes;
 
 /**
  * Two nodes as two real processes from the distribution, syncing over 127.0.0.1,

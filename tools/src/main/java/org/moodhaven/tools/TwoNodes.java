@@ -1,4 +1,4 @@
-package org.moodhaven.itests;
+package org.moodhaven.tools;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ import org.moodhaven.api.entry.Entry;
  * A node process with its data folder, its JSON API and its sync port, started
  * headless on free ports, as the multi-process tests use it.
  */
-final class TwoNodes {
+public final class TwoNodes {
 
     private static final Duration START = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,29 +26,29 @@ final class TwoNodes {
     }
 
     /** One running node. */
-    static final class Node implements AutoCloseable {
-        final String name;
-        final Path data;
-        final Path home;
-        NodeProcess process;
-        NodeApi api;
-        String deviceId;
-        int syncPort;
+    public static final class Node implements AutoCloseable {
+        public final String name;
+        public final Path data;
+        public final Path home;
+        public NodeProcess process;
+        public NodeApi api;
+        public String deviceId;
+        public int syncPort;
 
-        Node(Path folder, String name) throws IOException {
+        public Node(Path folder, String name) throws IOException {
             this.name = name;
             this.data = folder.resolve(name + "-data");
             this.home = Files.createDirectories(folder.resolve(name + "-home"));
         }
 
         /** Starts (or restarts) the node and waits until its API answers. */
-        Node startWithJvmOptions(String jvmFlags, String... flags) throws Exception {
+        public Node startWithJvmOptions(String jvmFlags, String... flags) throws Exception {
             launch(jvmFlags, flags);
             return awaitReady();
         }
 
         /** Starts the node's process without waiting, so several nodes can start at once. */
-        Node launch(String jvmFlags, String... flags) throws Exception {
+        public Node launch(String jvmFlags, String... flags) throws Exception {
             String[] all = new String[flags.length + 7];
             all[0] = "--name";
             all[1] = name;
@@ -63,7 +63,7 @@ final class TwoNodes {
         }
 
         /** Waits until a launched node's API answers. */
-        Node awaitReady() throws Exception {
+        public Node awaitReady() throws Exception {
             int httpPort = Integer.parseInt(process.expect("Web UI and JSON API: http://127\\.0\\.0\\.1:(\\d+)/",
                     START).group(1));
             api = new NodeApi(httpPort, data);
@@ -81,16 +81,16 @@ final class TwoNodes {
             return this;
         }
 
-        Node start(String... flags) throws Exception {
+        public Node start(String... flags) throws Exception {
             return startWithJvmOptions("", flags);
         }
 
         /** Makes this node trust others, as pairing would, by writing trusted_devices.json. */
-        void trust(Node... others) throws IOException {
+        public void trust(Node... others) throws IOException {
             trust(null, others);
         }
 
-        void trust(Integer protocol, Node... others) throws IOException {
+        public void trust(Integer protocol, Node... others) throws IOException {
             ArrayNode devices = JSON.createArrayNode();
             for (Node other : others) {
                 JsonNode device = JSON.readTree(other.data.resolve("device.json").toFile());
@@ -108,30 +108,30 @@ final class TwoNodes {
             Files.move(temp, data.resolve("trusted_devices.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
 
-        void post(Entry entry) throws IOException, InterruptedException {
+        public void post(Entry entry) throws IOException, InterruptedException {
             api.post("/api/entries", CanonicalJson.of(entry));
         }
 
         /** Syncs with another node (this one is the client), directly or through a port such as a proxy's. */
-        JsonNode syncWith(Node other, int port) throws IOException, InterruptedException {
+        public JsonNode syncWith(Node other, int port) throws IOException, InterruptedException {
             return api.sync(other.deviceId, port);
         }
 
-        JsonNode syncWith(Node other) throws IOException, InterruptedException {
+        public JsonNode syncWith(Node other) throws IOException, InterruptedException {
             return syncWith(other, other.syncPort);
         }
 
         /** The newest record of this node's sync history. */
-        JsonNode lastSync() throws IOException, InterruptedException {
+        public JsonNode lastSync() throws IOException, InterruptedException {
             return api.get("/api/sync/history?limit=1").get("syncs").get(0);
         }
 
-        void kill() throws InterruptedException {
+        public void kill() throws InterruptedException {
             process.kill();
         }
 
         /** Stops the node as a service manager would (SIGTERM): a clean shutdown. */
-        void stop() throws InterruptedException {
+        public void stop() throws InterruptedException {
             process.terminate();
         }
 

@@ -1,4 +1,4 @@
-package org.moodhaven.itests;
+package org.moodhaven.tools;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,28 +18,28 @@ import java.util.function.LongConsumer;
  * reads the 4-byte length prefixes, PROTOCOL.md 6.1; it cannot read the
  * encrypted bodies). One connection at a time.
  */
-final class RecordingProxy implements AutoCloseable {
+public final class RecordingProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int targetPort;
     private final Thread acceptor;
-    final Direction clientToServer = new Direction();
-    final Direction serverToClient = new Direction();
+    public final Direction clientToServer = new Direction();
+    public final Direction serverToClient = new Direction();
     /** Called with the bytes relayed so far from client to server, after each chunk. */
-    volatile LongConsumer onClientBytes = total -> { };
+    public volatile LongConsumer onClientBytes = total -> { };
 
     /** What crossed in one direction. */
-    static final class Direction {
-        final AtomicLong bytes = new AtomicLong();
-        final List<Integer> frames = new CopyOnWriteArrayList<>();
+    public static final class Direction {
+        public final AtomicLong bytes = new AtomicLong();
+        public final List<Integer> frames = new CopyOnWriteArrayList<>();
 
-        void reset() {
+        public void reset() {
             bytes.set(0);
             frames.clear();
         }
     }
 
-    RecordingProxy(int targetPort) throws IOException {
+    public RecordingProxy(int targetPort) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
         this.acceptor = new Thread(this::acceptLoop, "recording-proxy");
@@ -47,11 +47,11 @@ final class RecordingProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    void reset() {
+    public void reset() {
         clientToServer.reset();
         serverToClient.reset();
     }

@@ -1,4 +1,4 @@
-package org.moodhaven.itests;
+package org.moodhaven.tools;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,10 +20,10 @@ import java.util.regex.Pattern;
  * temporary folders are the test's own, so a test can look at everything the
  * node wrote.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
     /** The distribution folder the build leaves. */
-    static final Path DIST = Path.of(System.getProperty("moodhaven.dist", "../distribution/target/moodhaven"));
+    public static final Path DIST = Path.of(System.getProperty("moodhaven.dist", "../distribution/target/moodhaven"));
 
     private final Process process;
     private final OutputStream console;
@@ -46,7 +46,7 @@ final class NodeProcess implements AutoCloseable {
      * @return the started process (not yet ready; {@link #expect} the banner)
      * @throws IOException if it cannot be started
      */
-    static NodeProcess start(Path data, Path home, String... args) throws IOException {
+    public static NodeProcess start(Path data, Path home, String... args) throws IOException {
         return startWithJvmOptions(data, home, "", args);
     }
 
@@ -58,7 +58,7 @@ final class NodeProcess implements AutoCloseable {
      * @return the started process
      * @throws IOException if it cannot be started
      */
-    static NodeProcess startWithJvmOptions(Path data, Path home, String jvmFlags, String... args)
+    public static NodeProcess startWithJvmOptions(Path data, Path home, String jvmFlags, String... args)
             throws IOException {
         Path tmp = Files.createDirectories(home.resolve("tmp"));
         List<String> command = new ArrayList<>(List.of(DIST.resolve("bin").resolve("moodhaven").toString(),
@@ -103,7 +103,7 @@ final class NodeProcess implements AutoCloseable {
      * @param text one or more lines
      * @throws IOException if the console is closed
      */
-    void type(String... text) throws IOException {
+    public void type(String... text) throws IOException {
         for (String line : text) {
             console.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         }
@@ -118,7 +118,7 @@ final class NodeProcess implements AutoCloseable {
      * @return the match
      * @throws InterruptedException if interrupted
      */
-    Matcher expect(String pattern, Duration timeout) throws InterruptedException {
+    public Matcher expect(String pattern, Duration timeout) throws InterruptedException {
         Pattern compiled = Pattern.compile(pattern);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lines) {
@@ -148,7 +148,7 @@ final class NodeProcess implements AutoCloseable {
     /**
      * @return everything the node printed so far
      */
-    String transcript() {
+    public String transcript() {
         synchronized (lines) {
             StringBuilder out = new StringBuilder();
             for (String line : lines) {
@@ -161,13 +161,13 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Kills the process at once (SIGKILL), as a power cut or {@code kill -9} would. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Asks the node to stop (SIGTERM), as a service manager does, and waits for it. */
-    void terminate() throws InterruptedException {
+    public void terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -180,7 +180,7 @@ final class NodeProcess implements AutoCloseable {
      *
      * @return the exit code
      */
-    int exit() throws IOException, InterruptedException {
+    public int exit() throws IOException, InterruptedException {
         type("mh:stop");
         console.close();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

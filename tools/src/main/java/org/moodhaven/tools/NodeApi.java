@@ -1,4 +1,4 @@
-package org.moodhaven.itests;
+package org.moodhaven.tools;
 
 import java.io.IOException;
 import java.net.URI;
@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * A script's view of a running node: its JSON API on 127.0.0.1, with the token
  * from its data folder, as ARCHITECTURE.md describes for scripts.
  */
-final class NodeApi {
+public final class NodeApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,22 +29,22 @@ final class NodeApi {
     private final String base;
     private final String token;
 
-    NodeApi(int httpPort, Path data) throws IOException {
+    public NodeApi(int httpPort, Path data) throws IOException {
         this.base = "http://127.0.0.1:" + httpPort;
         this.token = Files.readString(data.resolve("api-token")).strip();
     }
 
-    JsonNode get(String path) throws IOException, InterruptedException {
+    public JsonNode get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), 200);
     }
 
-    JsonNode post(String path, String body) throws IOException, InterruptedException {
+    public JsonNode post(String path, String body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), 200);
     }
 
-    JsonNode delete(String path) throws IOException, InterruptedException {
+    public JsonNode delete(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), 200);
     }
 
@@ -58,20 +58,20 @@ final class NodeApi {
         return JSON.readTree(response.body());
     }
 
-    String deviceId() throws IOException, InterruptedException {
+    public String deviceId() throws IOException, InterruptedException {
         return get("/api/identity").get("deviceId").asText();
     }
 
-    int syncPort() throws IOException, InterruptedException {
+    public int syncPort() throws IOException, InterruptedException {
         return get("/api/identity").get("syncPort").asInt();
     }
 
-    JsonNode sync(String deviceId, int port) throws IOException, InterruptedException {
+    public JsonNode sync(String deviceId, int port) throws IOException, InterruptedException {
         return post("/api/sync", "{\"deviceId\":\"" + deviceId + "\",\"host\":\"127.0.0.1\",\"port\":" + port + "}");
     }
 
     /** Every entry, by id, with a SHA-256 of its JSON as the node serves it: equal digests, equal journals. */
-    Map<String, String> digest() throws IOException, InterruptedException {
+    public Map<String, String> digest() throws IOException, InterruptedException {
         Map<String, String> digest = new TreeMap<>();
         String after = null;
         do {

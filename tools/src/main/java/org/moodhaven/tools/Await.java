@@ -1,17 +1,17 @@
-package org.moodhaven.itests;
+package org.moodhaven.tools;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** Waits for a condition another process brings about, checking it every 50 ms until a deadline. */
-final class Await {
+public final class Await {
 
     private static final Object MONITOR = new Object();
 
     private Await() {
     }
 
-    static void until(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
+    public static void until(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
