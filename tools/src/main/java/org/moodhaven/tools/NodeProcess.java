@@ -160,6 +160,16 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** @return the node's process id (the Java VM's: the start script replaces itself with it) */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** @return whether the node's process still runs */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Kills the process at once (SIGKILL), as a power cut or {@code kill -9} would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -61,6 +61,10 @@ public final class RecordingProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                // Like the nodes themselves: without this, Nagle's algorithm and delayed ACKs
+                // would add tens of milliseconds to every small frame the proxy relays.
+                client.setTcpNoDelay(true);
+                target.setTcpNoDelay(true);
                 relay(client, target, clientToServer, true);
                 relay(target, client, serverToClient, false);
             } catch (IOException e) {

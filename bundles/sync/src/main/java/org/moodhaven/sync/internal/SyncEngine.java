@@ -208,6 +208,7 @@ public final class SyncEngine implements SyncService, EventHandler {
         workers.shutdownNow();
         acceptor.join(5_000);
         workers.awaitTermination(10, TimeUnit.SECONDS);
+        history.close();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)

@@ -34,6 +34,14 @@ final class SyncHistory {
     private final Path file;
     private final int capacity;
     private final Deque<SyncRecord> records = new ArrayDeque<>();
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors
+            .newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "moodhaven-sync-history");
+                thread.setDaemon(true);
+                return thread;
+            });
+    /** Guarded by {@code this}: a save is queued and has not yet taken the records. */
+    private boolean savePending;
 
     SyncHistory(Path dataFolder, int capacity) {
         this.file = dataFolder.resolve(FILE_NAME);
@@ -41,16 +49,38 @@ final class SyncHistory {
         load();
     }
 
+    /**
+     * Adds a record. The file is written in the background (several records in a row
+     * are written once), so the history never adds its disk writes to a sync's time.
+     */
     synchronized void add(SyncRecord record) {
         records.addFirst(record);
         while (records.size() > capacity) {
             records.removeLast();
         }
+        if (!savePending) {
+            savePending = true;
+            writer.execute(this::save);
+        }
+    }
+
+    private void save() {
+        String json;
+        synchronized (this) {
+            savePending = false;
+            json = toJson();
+        }
         try {
-            AtomicFiles.writeOwnerOnly(file, toJson().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.writeOwnerOnly(file, json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             LOG.warn("could not save the sync history to {}: {}", file, e.getMessage());
         }
+    }
+
+    /** Writes what is pending and stops the writer. */
+    void close() throws InterruptedException {
+        writer.shutdown();
+        writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     synchronized List<SyncRecord> recent(Optional<String> deviceId, int limit) {
