@@ -1,6 +1,7 @@
 package org.moodhaven.store.derby.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -91,7 +92,7 @@ public final class DerbyJournalStore implements JournalStore {
     static final int MIN_KEEP_REPLACED_DAYS = 30;
 
     /** The schema this code reads and writes; kept in {@code mh_meta}. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
     /** Configuration of the Derby store. */
     @ObjectClassDefinition(name = "MoodHaven Derby journal store",
@@ -147,14 +148,14 @@ public final class DerbyJournalStore implements JournalStore {
         "CREATE TABLE mh_meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val VARCHAR(256) NOT NULL)",
         // The entry columns keep the strings exactly as received; created_key only orders them.
         "CREATE TABLE entries (id VARCHAR(64) NOT NULL PRIMARY KEY, created_at VARCHAR(35) NOT NULL,"
-                + " updated_at VARCHAR(35) NOT NULL, created_key CHAR(31) NOT NULL, content CLOB(2M) NOT NULL,"
+                + " updated_at VARCHAR(35) NOT NULL, created_key CHAR(31) NOT NULL, content BLOB(2M) NOT NULL,"
                 + " mood SMALLINT, privacy_mode VARCHAR(32) NOT NULL, book_id VARCHAR(64),"
                 + " pinned BOOLEAN NOT NULL, h CHAR(64) NOT NULL, seq BIGINT NOT NULL)",
         "CREATE UNIQUE INDEX entries_by_seq ON entries (seq)",
         "CREATE INDEX entries_by_created ON entries (created_key DESC, id)",
         "CREATE TABLE replaced_versions (version_id BIGINT NOT NULL GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
                 + " entry_id VARCHAR(64) NOT NULL, created_at VARCHAR(35) NOT NULL,"
-                + " updated_at VARCHAR(35) NOT NULL, content CLOB(2M) NOT NULL, mood SMALLINT,"
+                + " updated_at VARCHAR(35) NOT NULL, content BLOB(2M) NOT NULL, mood SMALLINT,"
                 + " privacy_mode VARCHAR(32) NOT NULL, book_id VARCHAR(64), pinned BOOLEAN NOT NULL,"
                 + " h CHAR(64) NOT NULL, replaced_at CHAR(31) NOT NULL, replaced_by VARCHAR(8) NOT NULL)",
         "CREATE INDEX replaced_by_entry ON replaced_versions (entry_id, version_id)",
@@ -781,7 +782,9 @@ public final class DerbyJournalStore implements JournalStore {
         s.setString(1, entry.createdAt());
         s.setString(2, entry.updatedAt());
         s.setString(3, EntryOrder.keyOf(entry.createdAt()));
-        s.setString(4, CanonicalJson.ofObject(entry.content()));
+        // Content is kept as the UTF-8 bytes of its canonical JSON: Derby stores bytes
+        // several times faster than the same text as a CLOB, which it writes a character at a time.
+        s.setBytes(4, CanonicalJson.ofObject(entry.content()).getBytes(StandardCharsets.UTF_8));
         if (entry.mood() == null) {
             s.setNull(5, Types.SMALLINT);
         } else {
@@ -923,7 +926,7 @@ public final class DerbyJournalStore implements JournalStore {
     private <T> T read(ReadBody<T> body) throws StoreException {
         ensureOpen();
         try (Connection c = dataSource.getConnection()) {
-            // One short transaction: CLOB values stay readable until the commit.
+            // One short transaction: BLOB values stay readable until the commit.
             c.setAutoCommit(false);
             try {
                 T result = body.run(c);
@@ -946,7 +949,7 @@ public final class DerbyJournalStore implements JournalStore {
         int mood = rs.getInt("mood");
         Integer moodOrNull = rs.wasNull() ? null : mood;
         return new Entry(rs.getString("id"), rs.getString("created_at"), rs.getString("updated_at"),
-                ContentJson.parse(rs.getString("content")), moodOrNull, rs.getString("privacy_mode"),
+                ContentJson.parse(new String(rs.getBytes("content"), StandardCharsets.UTF_8)), moodOrNull, rs.getString("privacy_mode"),
                 rs.getString("book_id"), rs.getBoolean("pinned"));
     }
 
@@ -1000,6 +1003,47 @@ public final class DerbyJournalStore implements JournalStore {
     }
 
     /**
+     * Schema 1 kept content as a CLOB; schema 2 keeps the same text as UTF-8 bytes in a
+     * BLOB. Converted in the opening transaction, so a crash midway leaves schema 1 whole.
+     */
+    private static void migrateContentToBytes(Connection c) throws SQLException {
+        LOG.info("Converting the journal database from schema 1 to 2 (content as bytes)");
+        for (String[] table : new String[][] {{"entries", "id"}, {"replaced_versions", "version_id"}}) {
+            String name = table[0];
+            String key = table[1];
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE " + name + " ADD COLUMN content_bytes BLOB(2M)");
+            }
+            try (PreparedStatement read = c.prepareStatement("SELECT " + key + ", content FROM " + name);
+                 PreparedStatement write = c.prepareStatement("UPDATE " + name + " SET content_bytes = ? WHERE "
+                         + key + " = ?");
+                 ResultSet rs = read.executeQuery()) {
+                int pending = 0;
+                while (rs.next()) {
+                    write.setBytes(1, rs.getString(2).getBytes(StandardCharsets.UTF_8));
+                    write.setObject(2, rs.getObject(1));
+                    write.addBatch();
+                    if (++pending == 500) {
+                        write.executeBatch();
+                        pending = 0;
+                    }
+                }
+                write.executeBatch();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE " + name + " DROP COLUMN content");
+                s.execute("RENAME COLUMN " + name + ".content_bytes TO content");
+                s.execute("ALTER TABLE " + name + " ALTER COLUMN content NOT NULL");
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE mh_meta SET val = ? WHERE name = 'schema_version'")) {
+            s.setString(1, "2");
+            s.executeUpdate();
+        }
+        c.commit();
+    }
+
+    /**
      * Creates the schema in one transaction on first use (so a crash while creating
      * leaves nothing half made) and returns the storeId.
      */
@@ -1030,6 +1074,10 @@ public final class DerbyJournalStore implements JournalStore {
                 LOG.info("Created a new journal database, storeId {}", newStoreId);
             }
             String version = meta(c, "schema_version");
+            if ("1".equals(version)) {
+                migrateContentToBytes(c);
+                version = meta(c, "schema_version");
+            }
             if (!Integer.toString(SCHEMA_VERSION).equals(version)) {
                 throw new StoreException("The journal database has schema version " + version + "; this bundle reads "
                         + SCHEMA_VERSION + ". Install the bundle version that wrote it.");

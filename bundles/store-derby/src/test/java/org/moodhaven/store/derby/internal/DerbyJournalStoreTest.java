@@ -11,7 +11,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +28,10 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.derby.jdbc.EmbeddedDataSource;
+import org.moodhaven.api.entry.CanonicalJson;
 import org.moodhaven.api.entry.Entry;
+import org.moodhaven.api.entry.EntryHash;
 import org.moodhaven.api.node.NodeClock;
 import org.moodhaven.api.store.EntryPage;
 import org.moodhaven.api.store.JournalStore;
@@ -36,6 +42,7 @@ import org.moodhaven.api.store.PeerSyncState;
 import org.moodhaven.api.store.ReplacedVersion;
 import org.moodhaven.api.store.StoreException;
 import org.moodhaven.api.store.StoredEntry;
+import org.moodhaven.common.store.EntryOrder;
 import org.moodhaven.testing.Configs;
 import org.moodhaven.testing.EntryGenerator;
 import org.moodhaven.testing.ManualClock;
@@ -100,6 +107,85 @@ class DerbyJournalStoreTest extends JournalStoreContract {
     private DerbyJournalStore reopen(NodeClock storeClock) throws StoreException {
         derby().deactivate();
         return closeAfterTest(open(dataFolder(), storeClock, DEFAULT_SKEW_SECONDS, KEEP_DAYS));
+    }
+
+    @Test
+    void aSchema1DatabaseIsConvertedWithItsEntriesAndReplacedVersionsIntact() throws Exception {
+        Path data = Files.createDirectories(temp.resolve("schema1"));
+        Entry held = EntryGenerator.standard().version(3, 1);
+        Entry replaced = EntryGenerator.standard().version(3, 0);
+        String heldHash = EntryHash.of(held);
+        EmbeddedDataSource v1 = new EmbeddedDataSource();
+        v1.setDatabaseName(data.resolve("journal-db").toString());
+        v1.setCreateDatabase("create");
+        try (Connection c = v1.getConnection(); Statement s = c.createStatement()) {
+            // The schema as version 1 made it: content as a CLOB.
+            s.execute("CREATE TABLE mh_meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val VARCHAR(256) NOT NULL)");
+            s.execute("CREATE TABLE entries (id VARCHAR(64) NOT NULL PRIMARY KEY, created_at VARCHAR(35) NOT NULL,"
+                    + " updated_at VARCHAR(35) NOT NULL, created_key CHAR(31) NOT NULL, content CLOB(2M) NOT NULL,"
+                    + " mood SMALLINT, privacy_mode VARCHAR(32) NOT NULL, book_id VARCHAR(64),"
+                    + " pinned BOOLEAN NOT NULL, h CHAR(64) NOT NULL, seq BIGINT NOT NULL)");
+            s.execute("CREATE UNIQUE INDEX entries_by_seq ON entries (seq)");
+            s.execute("CREATE INDEX entries_by_created ON entries (created_key DESC, id)");
+            s.execute("CREATE TABLE replaced_versions (version_id BIGINT NOT NULL GENERATED ALWAYS AS IDENTITY "
+                    + "PRIMARY KEY, entry_id VARCHAR(64) NOT NULL, created_at VARCHAR(35) NOT NULL,"
+                    + " updated_at VARCHAR(35) NOT NULL, content CLOB(2M) NOT NULL, mood SMALLINT,"
+                    + " privacy_mode VARCHAR(32) NOT NULL, book_id VARCHAR(64), pinned BOOLEAN NOT NULL,"
+                    + " h CHAR(64) NOT NULL, replaced_at CHAR(31) NOT NULL, replaced_by VARCHAR(8) NOT NULL)");
+            s.execute("CREATE INDEX replaced_by_entry ON replaced_versions (entry_id, version_id)");
+            s.execute("CREATE INDEX replaced_by_time ON replaced_versions (replaced_at)");
+            s.execute("CREATE TABLE peer_state (device_id VARCHAR(128) NOT NULL PRIMARY KEY, have_store_id"
+                    + " VARCHAR(64), have_seq BIGINT NOT NULL, last_sync_at VARCHAR(40), last_full_sync_at"
+                    + " VARCHAR(40))");
+            s.execute("INSERT INTO mh_meta VALUES ('schema_version', '1'), ('store_id', 'schema-one-store')");
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO entries VALUES "
+                    + "(?, ?, ?, ?, ?, ?, 'normal', NULL, ?, ?, 7)")) {
+                insert.setString(1, held.id());
+                insert.setString(2, held.createdAt());
+                insert.setString(3, held.updatedAt());
+                insert.setString(4, EntryOrder.keyOf(held.createdAt()));
+                insert.setString(5, CanonicalJson.ofObject(held.content()));
+                insert.setObject(6, held.mood());
+                insert.setBoolean(7, held.pinned());
+                insert.setString(8, heldHash);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO replaced_versions (entry_id, "
+                    + "created_at, updated_at, content, mood, privacy_mode, book_id, pinned, h, replaced_at, "
+                    + "replaced_by) VALUES (?, ?, ?, ?, ?, 'normal', NULL, ?, ?, ?, 'sync')")) {
+                insert.setString(1, replaced.id());
+                insert.setString(2, replaced.createdAt());
+                insert.setString(3, replaced.updatedAt());
+                insert.setString(4, CanonicalJson.ofObject(replaced.content()));
+                insert.setObject(5, replaced.mood());
+                insert.setBoolean(6, replaced.pinned());
+                insert.setString(7, EntryHash.of(replaced));
+                insert.setString(8, EntryOrder.keyOf(T0));
+                insert.executeUpdate();
+            }
+        }
+        shutDown(data);
+
+        DerbyJournalStore converted = closeAfterTest(open(data, new ManualClock(T0), DEFAULT_SKEW_SECONDS,
+                KEEP_DAYS));
+
+        assertEquals("schema-one-store", converted.storeId());
+        assertEquals(new StoredEntry(held, heldHash, 7), converted.get(held.id()).orElseThrow());
+        assertEquals(List.of(replaced), converted.replacedVersions(held.id()).stream()
+                .map(ReplacedVersion::entry).toList());
+        Entry newer = EntryGenerator.standard().version(3, 2);
+        assertEquals(1, converted.merge(List.of(newer)).stored(), "and it takes new writes");
+    }
+
+    private static void shutDown(Path data) {
+        EmbeddedDataSource shutdown = new EmbeddedDataSource();
+        shutdown.setDatabaseName(data.resolve("journal-db").toString());
+        shutdown.setShutdownDatabase("shutdown");
+        try (Connection ignored = shutdown.getConnection()) {
+            throw new AssertionError("Derby answers a shutdown with an exception");
+        } catch (SQLException expected) {
+            // 08006: shut down
+        }
     }
 
     @Test
