@@ -45,6 +45,8 @@ final class SyncSession {
     static final int MAX_ENTRIES_PER_FRAME = 256;
     /** JSON plaintext an ENTRIES frame may hold. */
     static final int MAX_ENTRIES_FRAME_BYTES = 4 * 1024 * 1024;
+    /** Received entries merged in one transaction (four full ENTRIES frames). */
+    static final int COMMIT_BATCH = 1024;
     /** Items read from or looked up in the store at a time. */
     static final int STORE_PAGE = 10_000;
 
@@ -405,43 +407,61 @@ final class SyncSession {
         boolean last = false;
         int frames = 0;
         long maxFrames = (long) wanted.size() + listed.size() + 2;
-        while (!last) {
-            requireFrameWithin(++frames, maxFrames, Messages.ENTRIES);
-            Map<String, Object> message = read(Messages.ENTRIES);
-            List<Object> entries = Fields.array(message, "entries", MAX_ENTRIES_PER_FRAME);
-            last = Fields.bool(message, "last");
-            // Check the whole frame before storing anything of it.
-            List<Entry> valid = new ArrayList<>(entries.size());
-            Set<String> inFrame = new HashSet<>();
-            for (Object value : entries) {
-                Map<String, Object> object = Fields.object(value, "an entry");
-                String id = Fields.id(object, "id");
-                if (!wanted.contains(id) && !listed.contains(id)) {
-                    throw new ProtocolViolation("an entry " + id + " that was neither wanted nor listed");
+        List<Entry> pending = new ArrayList<>();
+        try {
+            while (!last) {
+                requireFrameWithin(++frames, maxFrames, Messages.ENTRIES);
+                Map<String, Object> message = read(Messages.ENTRIES);
+                List<Object> entries = Fields.array(message, "entries", MAX_ENTRIES_PER_FRAME);
+                last = Fields.bool(message, "last");
+                // Check the whole frame before storing anything of it.
+                List<Entry> valid = new ArrayList<>(entries.size());
+                Set<String> inFrame = new HashSet<>();
+                for (Object value : entries) {
+                    Map<String, Object> object = Fields.object(value, "an entry");
+                    String id = Fields.id(object, "id");
+                    if (!wanted.contains(id) && !listed.contains(id)) {
+                        throw new ProtocolViolation("an entry " + id + " that was neither wanted nor listed");
+                    }
+                    if (received.contains(id) || !inFrame.add(id)) {
+                        throw new ProtocolViolation("the entry " + id + " was sent twice");
+                    }
+                    EntryCodec.Decoded decoded = EntryCodec.decode(object);
+                    if (decoded.entry() == null) {
+                        rejected++;
+                    } else {
+                        valid.add(decoded.entry());
+                    }
                 }
-                if (received.contains(id) || !inFrame.add(id)) {
-                    throw new ProtocolViolation("the entry " + id + " was sent twice");
-                }
-                EntryCodec.Decoded decoded = EntryCodec.decode(object);
-                if (decoded.entry() == null) {
-                    rejected++;
-                } else {
-                    valid.add(decoded.entry());
+                received.addAll(inFrame);
+                pending.addAll(valid);
+                // Several frames to a transaction: fewer commits, each forced to disk.
+                if (pending.size() >= COMMIT_BATCH || last) {
+                    commit(pending);
                 }
             }
-            received.addAll(inFrame);
-            if (!valid.isEmpty()) {
-                progress.phase(EventTopics.PHASE_COMMIT, sent, receivedValid);
-                MergeReport report = storeCall(() -> store.merge(valid));
-                rejected += report.rejected();
-                receivedValid += valid.size() - report.rejected();
-                long expectedBefore = commitSeq >= 0 ? commitSeq : manifestSeq;
-                if (report.seqBefore() != expectedBefore) {
-                    interleaved = true; // something else was written since our manifest
-                }
-                commitSeq = report.seqAfter();
-            }
+        } catch (ProtocolViolation violation) {
+            commit(pending); // the earlier, valid frames stay; nothing of the offending one is stored
+            throw violation;
         }
+    }
+
+    /** Merges received entries in one transaction and follows the seqs it wrote. */
+    private void commit(List<Entry> entries) throws SyncFailure {
+        if (entries.isEmpty()) {
+            return;
+        }
+        progress.phase(EventTopics.PHASE_COMMIT, sent, receivedValid);
+        List<Entry> batch = List.copyOf(entries);
+        entries.clear();
+        MergeReport report = storeCall(() -> store.merge(batch));
+        rejected += report.rejected();
+        receivedValid += batch.size() - report.rejected();
+        long expectedBefore = commitSeq >= 0 ? commitSeq : manifestSeq;
+        if (report.seqBefore() != expectedBefore) {
+            interleaved = true; // something else was written since our manifest
+        }
+        commitSeq = report.seqAfter();
     }
 
     // ------------------------------------------------------------------ DONE
