@@ -29,6 +29,9 @@ final class BenchNode implements AutoCloseable {
     private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Where each node writes a JFR recording of its run ({@code --profile}), or null for none. */
+    static Path profileFolder;
+
     final String name;
     final Path data;
     final Path home;
@@ -52,8 +55,13 @@ final class BenchNode implements AutoCloseable {
      * @return milliseconds from creating the process to the API answering with sync running
      */
     double start() throws Exception {
+        String jvmFlags = "-Xlog:gc:file=" + data.resolve("gc.log");
+        if (profileFolder != null) {
+            Path recording = profileFolder.resolve(name + "-" + System.currentTimeMillis() + ".jfr");
+            jvmFlags += " -XX:StartFlightRecording=settings=profile,filename=" + recording;
+        }
         long started = System.nanoTime();
-        process = NodeProcess.startWithJvmOptions(data, home, "-Xlog:gc:file=" + data.resolve("gc.log"),
+        process = NodeProcess.startWithJvmOptions(data, home, jvmFlags,
                 "--headless", "--name", name, "--http-port", Integer.toString(httpPort),
                 "--sync-port", Integer.toString(syncPort));
         long deadline = started + Duration.ofMinutes(2).toNanos();

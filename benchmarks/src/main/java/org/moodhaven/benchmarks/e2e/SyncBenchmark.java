@@ -31,7 +31,8 @@ import org.moodhaven.tools.RecordingProxy;
  * same entries inserted through the store's own batch path, (b) the same bytes through
  * AES-256-GCM over a loopback socket. Results go to a JSON file and a table.
  * <p>
- * {@code scripts/benchmark [--entries N] [--runs R] [--scale] [--out FILE]}
+ * {@code scripts/benchmark [--entries N] [--runs R] [--scale] [--out FILE] [--profile FOLDER]};
+ * with {@code --profile} each node process writes a JFR recording (settings=profile) into FOLDER.
  */
 public final class SyncBenchmark {
 
@@ -52,7 +53,8 @@ public final class SyncBenchmark {
     }
 
     /**
-     * @param args {@code --entries N}, {@code --runs R}, {@code --scale}, {@code --out FILE}
+     * @param args {@code --entries N}, {@code --runs R}, {@code --scale}, {@code --out FILE},
+     *             {@code --profile FOLDER}
      */
     public static void main(String[] args) throws Exception {
         int entries = 100_000;
@@ -65,6 +67,7 @@ public final class SyncBenchmark {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--scale" -> scale = true;
                 case "--out" -> out = Path.of(args[++i]);
+                case "--profile" -> BenchNode.profileFolder = Files.createDirectories(Path.of(args[++i]));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
