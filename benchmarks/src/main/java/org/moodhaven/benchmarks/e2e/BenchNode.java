@@ -58,7 +58,7 @@ final class BenchNode implements AutoCloseable {
         String jvmFlags = "-Xlog:gc:file=" + data.resolve("gc.log");
         if (profileFolder != null) {
             Path recording = profileFolder.resolve(name + "-" + System.currentTimeMillis() + ".jfr");
-            jvmFlags += " -XX:StartFlightRecording=settings=profile,filename=" + recording;
+            jvmFlags += " -XX:FlightRecorderOptions:stackdepth=256 -XX:StartFlightRecording=settings=profile,filename=" + recording;
         }
         long started = System.nanoTime();
         process = NodeProcess.startWithJvmOptions(data, home, jvmFlags,
@@ -103,6 +103,16 @@ final class BenchNode implements AutoCloseable {
             entry.put("pairedAt", "2026-11-25T10:00:00.000Z");
         }
         Files.writeString(data.resolve("trusted_devices.json"), devices.toPrettyString());
+    }
+
+    /** @return the CPU time the node's process has used so far (all its threads), in seconds */
+    double cpuSeconds() {
+        return cpuSeconds(ProcessHandle.of(process.pid()).orElseThrow());
+    }
+
+    /** @return the CPU time a process has used so far, in seconds */
+    static double cpuSeconds(ProcessHandle process) {
+        return process.info().totalCpuDuration().orElseThrow().toNanos() / 1e9;
     }
 
     /** @return the highest resident set size the node's process reached, in MiB (VmHWM) */

@@ -17,19 +17,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.moodhaven.api.entry.CanonicalJson;
-import org.moodhaven.crypto.jdk.internal.JdkCryptoProvider;
-import org.moodhaven.testing.Configs;
 import org.moodhaven.testing.EntryGenerator;
-import org.moodhaven.tools.JournalLoader;
 import org.moodhaven.tools.RecordingProxy;
 
 /**
  * The end-to-end benchmark of issue 4: two real nodes from the distribution, one
  * holding N generated entries of 1 KiB, synced over a recording proxy on loopback.
- * Each run measures the full sync, incremental syncs of 1 and 100 changes, the peak
+ * Each run measures the full sync (wall time, bytes each way, CPU time of each process), incremental syncs of 1 and 100 changes, the peak
  * heap and RSS of both nodes, cold and warm start-up, and the two baselines: (a) the
  * same entries inserted through the store's own batch path, (b) the same bytes through
- * AES-256-GCM over a loopback socket. Results go to a JSON file and a table.
+ * AES-256-GCM over a loopback socket, each in a new VM like the nodes' ({@link BaselineProcess}). Results go to a JSON file and a table.
  * <p>
  * {@code scripts/benchmark [--entries N] [--runs R] [--scale] [--out FILE] [--profile FOLDER]};
  * with {@code --profile} each node process writes a JFR recording (settings=profile) into FOLDER.
@@ -46,6 +43,7 @@ public final class SyncBenchmark {
 
     /** What one run measured. */
     record Run(int entries, double fullSyncMs, long fullBytesUp, long fullBytesDown, double entriesPerSecond,
+               double fullCpuSecondsA, double fullCpuSecondsB, double fullCpuSecondsHarness,
                double incremental1Ms, long incremental1Bytes, double incremental100Ms, long incremental100Bytes,
                double peakHeapMiBA, double peakHeapMiBB, double peakRssMiBA, double peakRssMiBB,
                double coldStartMs, double warmStartMs, double baselineInsertMs, double baselineGcmMs,
@@ -109,9 +107,7 @@ public final class SyncBenchmark {
         Path folder = Files.createTempDirectory("moodhaven-bench-");
         try (BenchNode a = new BenchNode(folder, "alpha"); BenchNode b = new BenchNode(folder, "beta")) {
             EntryGenerator generator = EntryGenerator.standard();
-            long loadStart = System.nanoTime();
-            JournalLoader.load(a.data, generator, 0, entries);
-            double baselineInsert = (System.nanoTime() - loadStart) / 1e6;
+            double baselineInsert = BaselineProcess.insert(a.data, entries);
 
             double coldA = a.start();
             double coldB = b.start();
@@ -119,9 +115,14 @@ public final class SyncBenchmark {
             b.trust(List.of(a));
 
             try (RecordingProxy proxy = new RecordingProxy(b.syncPort)) {
+                ProcessHandle harness = ProcessHandle.current();
+                double[] cpuBefore = {a.cpuSeconds(), b.cpuSeconds(), BenchNode.cpuSeconds(harness)};
                 long started = System.nanoTime();
                 JsonNode full = a.api.sync(b.deviceId, proxy.port());
                 double fullMs = (System.nanoTime() - started) / 1e6;
+                double cpuA = a.cpuSeconds() - cpuBefore[0];
+                double cpuB = b.cpuSeconds() - cpuBefore[1];
+                double cpuHarness = BenchNode.cpuSeconds(harness) - cpuBefore[2];
                 require(full, entries);
                 long up = proxy.clientToServer.bytes.get();
                 long down = proxy.serverToClient.bytes.get();
@@ -149,8 +150,9 @@ public final class SyncBenchmark {
                 a.stop();
                 double warmA = a.start();
 
-                double gcm = GcmBaseline.run(new JdkCryptoProvider(Configs.of(JdkCryptoProvider.Config.class)), up);
-                return new Run(entries, fullMs, up, down, entries / (fullMs / 1000), median(one, 0),
+                double gcm = BaselineProcess.gcm(up);
+                return new Run(entries, fullMs, up, down, entries / (fullMs / 1000), cpuA, cpuB, cpuHarness,
+                        median(one, 0),
                         (long) median(one, 1), hundred[0], (long) hundred[1], heapA, heapB, rssA, rssB,
                         (coldA + coldB) / 2, (warmA + warmB) / 2, baselineInsert, gcm,
                         fullMs / (baselineInsert + gcm));
@@ -208,6 +210,9 @@ public final class SyncBenchmark {
         metrics.put("fullBytesDown", Run::fullBytesDown);
         metrics.put("bytesPerEntry", r -> (double) (r.fullBytesUp() + r.fullBytesDown()) / r.entries());
         metrics.put("entriesPerSecond", Run::entriesPerSecond);
+        metrics.put("fullCpuSecondsA", Run::fullCpuSecondsA);
+        metrics.put("fullCpuSecondsB", Run::fullCpuSecondsB);
+        metrics.put("fullCpuSecondsHarness", Run::fullCpuSecondsHarness);
         metrics.put("incremental1Ms", Run::incremental1Ms);
         metrics.put("incremental1Bytes", Run::incremental1Bytes);
         metrics.put("incremental100Ms", Run::incremental100Ms);
