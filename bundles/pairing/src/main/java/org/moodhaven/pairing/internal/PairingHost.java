@@ -1,0 +1,411 @@
+package org.moodhaven.pairing.internal;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.bouncycastle.crypto.CryptoException;
+import org.bouncycastle.crypto.agreement.jpake.JPAKEParticipant;
+import org.bouncycastle.crypto.agreement.jpake.JPAKERound1Payload;
+import org.bouncycastle.crypto.agreement.jpake.JPAKERound2Payload;
+import org.bouncycastle.crypto.agreement.jpake.JPAKERound3Payload;
+import org.moodhaven.api.crypto.CryptoProvider;
+import org.moodhaven.api.identity.DeviceIdentity;
+import org.moodhaven.api.node.NodeClock;
+
+/**
+ * Pairing on device A, the one showing the PIN (PROTOCOL.md section 5), as a
+ * state machine without transport: each method takes a request body and
+ * returns the outcome the pairing server sends. One instance is one displayed
+ * PIN.
+ * <p>
+ * The limits: the PIN expires {@link #PIN_LIFETIME} after it was made; after
+ * {@link #MAX_FAILED_ATTEMPTS} failed attempts it is void; it pairs at most one
+ * device. One attempt (one J-PAKE run, one PIN guess) runs at a time and is
+ * dropped after {@link #ATTEMPT_IDLE} without its next step. A's round-3 MAC
+ * and sealed identity are released only after B's MAC verified, so a wrong
+ * guess learns nothing that could be tested offline.
+ * <p>
+ * Methods are synchronized: the HTTP layer may call from several threads.
+ */
+public final class PairingHost {
+
+    /** How long a PIN can be used after it was made. */
+    public static final Duration PIN_LIFETIME = Duration.ofMinutes(5);
+    /** An attempt without its next step for this long is dropped. */
+    public static final Duration ATTEMPT_IDLE = Duration.ofSeconds(30);
+    /** Failed attempts that void the PIN. */
+    public static final int MAX_FAILED_ATTEMPTS = 3;
+
+    /** Where this PIN stands, for the screen and for closing the server. */
+    public enum State {
+        /** Waiting for a round 1. */
+        OPEN,
+        /** An attempt is in progress. */
+        ATTEMPT_IN_PROGRESS,
+        /** A device completed the exchange; A's user has not decided. */
+        AWAITING_APPROVAL,
+        /** A's user approved the device. */
+        APPROVED,
+        /** A's user declined the device. */
+        DECLINED,
+        /** Three attempts failed. */
+        VOID,
+        /** The PIN is older than five minutes. */
+        EXPIRED
+    }
+
+    private enum Stage { AWAITING_ROUND2, AWAITING_CONFIRM }
+
+    private enum Decision { PENDING, APPROVED, DECLINED }
+
+    private static final class Attempt {
+        final String token;
+        final JPAKEParticipant participant;
+        final String partnerId;
+        Stage stage = Stage.AWAITING_ROUND2;
+        Instant lastStep;
+
+        Attempt(String token, JPAKEParticipant participant, String partnerId, Instant now) {
+            this.token = token;
+            this.participant = participant;
+            this.partnerId = partnerId;
+            this.lastStep = now;
+        }
+    }
+
+    private final Pin pin;
+    private final DeviceIdentity self;
+    private final IdentityChecks checks;
+    private final CryptoProvider crypto;
+    private final NodeClock clock;
+    private final SecureRandom random;
+    private final Instant created;
+
+    private int failedAttempts;
+    private Attempt current;
+    private String completedToken;
+    private PendingApproval completed;
+    private Decision decision;
+
+    /**
+     * @param pin     the PIN shown on this device
+     * @param self    this device's identity (signs the revealed identity)
+     * @param checks  the identity checks; {@code checks.ownDeviceId()} must be {@code self}'s
+     * @param crypto  HKDF, AES-GCM, Ed25519 and the CSPRNG of tokens and nonces
+     * @param clock   the clock limits are measured on; the PIN is made now
+     * @param random  the CSPRNG of the J-PAKE exponents
+     * @throws IllegalArgumentException if the checks are for another device
+     */
+    public PairingHost(Pin pin, DeviceIdentity self, IdentityChecks checks, CryptoProvider crypto, NodeClock clock,
+            SecureRandom random) {
+        this.pin = Objects.requireNonNull(pin, "pin");
+        this.self = Objects.requireNonNull(self, "self");
+        this.checks = Objects.requireNonNull(checks, "checks");
+        this.crypto = Objects.requireNonNull(crypto, "crypto");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        if (!checks.ownDeviceId().equals(self.deviceId())) {
+            throw new IllegalArgumentException("the identity checks are for another device");
+        }
+        this.created = clock.now();
+    }
+
+    /**
+     * Step 1: B's round 1; starts an attempt.
+     *
+     * @param body {@code {"round1": R1}}
+     * @return on success {@code {"round1": R1, "attempt": token}}; else busy, pin void,
+     *         expired or malformed
+     */
+    public synchronized PairingOutcome<byte[]> round1(byte[] body) {
+        Instant now = clock.now();
+        Optional<PairingOutcome<byte[]>> closed = closed(now, true);
+        if (closed.isPresent()) {
+            return closed.get();
+        }
+        if (current != null) {
+            return new PairingOutcome.Busy<>();
+        }
+        JPAKERound1Payload received;
+        try {
+            received = JpakeCodec.decodeRound1(Fields.object(StrictJson.parseObject(body), "round1"));
+        } catch (MalformedMessage e) {
+            return new PairingOutcome.Malformed<>(e.getMessage());
+        }
+        JPAKEParticipant participant = Jpake.participant(self.deviceId(), pin, random);
+        JPAKERound1Payload own = participant.createRound1PayloadToSend();
+        try {
+            participant.validateRound1PayloadReceived(received);
+        } catch (CryptoException e) {
+            return new PairingOutcome.Malformed<>("round 1 refused: " + e.getMessage());
+        }
+        String token = PairingMessages.newToken(crypto.randomBytes(PairingMessages.TOKEN_BYTES));
+        current = new Attempt(token, participant, received.getParticipantId(), now);
+        return new PairingOutcome.Ok<>(PairingMessages.round1Answer(JpakeCodec.encodeRound1(own), token));
+    }
+
+    /**
+     * Step 2: B's round 2 of the current attempt.
+     *
+     * @param body {@code {"attempt": token, "round2": R2}}
+     * @return on success {@code {"round2": R2}}; else conflict, pin void, expired or malformed
+     */
+    public synchronized PairingOutcome<byte[]> round2(byte[] body) {
+        Instant now = clock.now();
+        Optional<PairingOutcome<byte[]>> closed = closed(now, false);
+        if (closed.isPresent()) {
+            return closed.get();
+        }
+        Map<String, Object> request;
+        String token;
+        try {
+            request = StrictJson.parseObject(body);
+            token = PairingMessages.token(request);
+        } catch (MalformedMessage e) {
+            return new PairingOutcome.Malformed<>(e.getMessage());
+        }
+        Optional<PairingOutcome<byte[]>> conflict = conflict(token, Stage.AWAITING_ROUND2);
+        if (conflict.isPresent()) {
+            return conflict.get();
+        }
+        Attempt attempt = current;
+        // BouncyCastle creates a payload only before it validates the partner's of the same
+        // round; A's round 2 is made here but sent only if B's validates.
+        JPAKERound2Payload own = attempt.participant.createRound2PayloadToSend();
+        try {
+            JPAKERound2Payload received = JpakeCodec.decodeRound2(Fields.object(request, "round2"));
+            attempt.participant.validateRound2PayloadReceived(received);
+        } catch (MalformedMessage | CryptoException e) {
+            current = null;
+            return new PairingOutcome.Malformed<>("round 2 refused: " + e.getMessage());
+        }
+        attempt.stage = Stage.AWAITING_CONFIRM;
+        attempt.lastStep = now;
+        return new PairingOutcome.Ok<>(PairingMessages.round2Answer(JpakeCodec.encodeRound2(own)));
+    }
+
+    /**
+     * Step 3: B's key confirmation and sealed identity. B's MAC is verified first (a
+     * failure is one failed attempt), only then is its identity opened and checked; on
+     * success A's own confirmation and identity are released and the device awaits
+     * approval.
+     *
+     * @param body {@code {"attempt": token, "round3": R3, "identity": SEALED}}
+     * @return on success {@code {"round3": R3, "identity": SEALED}}; else pin mismatch,
+     *         identity refused, conflict, pin void, expired or malformed
+     */
+    public synchronized PairingOutcome<byte[]> confirm(byte[] body) {
+        Instant now = clock.now();
+        Optional<PairingOutcome<byte[]>> closed = closed(now, false);
+        if (closed.isPresent()) {
+            return closed.get();
+        }
+        Map<String, Object> request;
+        String token;
+        try {
+            request = StrictJson.parseObject(body);
+            token = PairingMessages.token(request);
+        } catch (MalformedMessage e) {
+            return new PairingOutcome.Malformed<>(e.getMessage());
+        }
+        Optional<PairingOutcome<byte[]>> conflict = conflict(token, Stage.AWAITING_CONFIRM);
+        if (conflict.isPresent()) {
+            return conflict.get();
+        }
+        Attempt attempt = current;
+        // Whatever happens next, this attempt is over: its one PIN guess is being spent.
+        current = null;
+        JPAKERound3Payload received;
+        SealedIdentity sealed;
+        try {
+            received = JpakeCodec.decodeRound3(Fields.object(request, "round3"));
+            sealed = SealedIdentity.decode(Fields.object(request, "identity"));
+        } catch (MalformedMessage e) {
+            return new PairingOutcome.Malformed<>(e.getMessage());
+        }
+        if (!received.getParticipantId().equals(attempt.partnerId)) {
+            return new PairingOutcome.Malformed<>("round 3 names another participant");
+        }
+        BigInteger keyingMaterial = attempt.participant.calculateKeyingMaterial();
+        // Made before B's tag is checked (BouncyCastle's order), released only after.
+        JPAKERound3Payload own = attempt.participant.createRound3PayloadToSend(keyingMaterial);
+        try {
+            attempt.participant.validateRound3PayloadReceived(received, keyingMaterial);
+        } catch (CryptoException e) {
+            failedAttempts++;
+            return new PairingOutcome.PinMismatch<>(remainingAttempts());
+        }
+        PairingKeys keys = PairingKeys.derive(keyingMaterial, crypto);
+        try {
+            PeerIdentity peer;
+            try {
+                peer = sealed.open(keys.sealB(), keys.bind(), attempt.partnerId, checks, crypto);
+            } catch (IdentityRefusedException e) {
+                failedAttempts++;
+                return new PairingOutcome.IdentityRefused<>(e.problem(), remainingAttempts());
+            }
+            SealedIdentity ownIdentity = SealedIdentity.seal(self, keys.sealA(), keys.bind(), self.deviceId(),
+                    attempt.partnerId, crypto);
+            completedToken = attempt.token;
+            completed = new PendingApproval(peer, keys.checkCode());
+            decision = Decision.PENDING;
+            return new PairingOutcome.Ok<>(
+                    PairingMessages.confirmAnswer(JpakeCodec.encodeRound3(own), ownIdentity.toJson()));
+        } finally {
+            keys.destroy();
+        }
+    }
+
+    /**
+     * Step 4: whether A's user approved the device that completed the exchange. The
+     * HTTP layer waits (up to 60 s) while the answer is pending.
+     *
+     * @param body {@code {"attempt": token}} of the completed attempt
+     * @return {@code {"approved": true}}, pending, declined, conflict (another attempt's
+     *         token) or malformed
+     */
+    public synchronized PairingOutcome<byte[]> result(byte[] body) {
+        String token;
+        try {
+            token = PairingMessages.token(StrictJson.parseObject(body));
+        } catch (MalformedMessage e) {
+            return new PairingOutcome.Malformed<>(e.getMessage());
+        }
+        if (completedToken == null || !sameToken(completedToken, token)) {
+            return new PairingOutcome.Conflict<>("not the attempt that completed the exchange");
+        }
+        return switch (decision) {
+            case PENDING -> new PairingOutcome.Pending<>();
+            case APPROVED -> new PairingOutcome.Ok<>(PairingMessages.approvedAnswer());
+            case DECLINED -> new PairingOutcome.Declined<>();
+        };
+    }
+
+    /**
+     * @return the device awaiting A's user's decision, with the check code, if any
+     */
+    public synchronized Optional<PendingApproval> pendingApproval() {
+        return decision == Decision.PENDING ? Optional.of(completed) : Optional.empty();
+    }
+
+    /**
+     * A's user approves the device awaiting approval; the caller then trusts it.
+     *
+     * @return the approved device, or empty if none was awaiting approval
+     */
+    public synchronized Optional<PeerIdentity> approve() {
+        if (decision != Decision.PENDING) {
+            return Optional.empty();
+        }
+        decision = Decision.APPROVED;
+        return Optional.of(completed.device());
+    }
+
+    /**
+     * A's user declines the device awaiting approval. The PIN stays used.
+     *
+     * @return whether a device was awaiting approval
+     */
+    public synchronized boolean decline() {
+        if (decision != Decision.PENDING) {
+            return false;
+        }
+        decision = Decision.DECLINED;
+        return true;
+    }
+
+    /**
+     * @return failed attempts so far (wrong PIN or refused identity)
+     */
+    public synchronized int failedAttempts() {
+        return failedAttempts;
+    }
+
+    /**
+     * @return the state of this PIN now
+     */
+    public synchronized State state() {
+        Instant now = clock.now();
+        if (decision != null) {
+            return switch (decision) {
+                case PENDING -> State.AWAITING_APPROVAL;
+                case APPROVED -> State.APPROVED;
+                case DECLINED -> State.DECLINED;
+            };
+        }
+        if (failedAttempts >= MAX_FAILED_ATTEMPTS) {
+            return State.VOID;
+        }
+        if (expired(now)) {
+            return State.EXPIRED;
+        }
+        dropIdle(now);
+        return current == null ? State.OPEN : State.ATTEMPT_IN_PROGRESS;
+    }
+
+    /**
+     * @return when the PIN was made
+     */
+    public Instant created() {
+        return created;
+    }
+
+    /**
+     * @return the PIN, to show on this device's screen only
+     */
+    public Pin pin() {
+        return pin;
+    }
+
+    /** The answer when this PIN takes no J-PAKE step any more; a later step of the paired attempt is a replay. */
+    private Optional<PairingOutcome<byte[]>> closed(Instant now, boolean starting) {
+        if (decision != null) {
+            return Optional.of(starting ? new PairingOutcome.PinVoid<>(true)
+                    : new PairingOutcome.Conflict<>("the exchange is already complete"));
+        }
+        if (failedAttempts >= MAX_FAILED_ATTEMPTS) {
+            return Optional.of(new PairingOutcome.PinVoid<>(false));
+        }
+        if (expired(now)) {
+            current = null;
+            return Optional.of(new PairingOutcome.Expired<>());
+        }
+        dropIdle(now);
+        return Optional.empty();
+    }
+
+    private Optional<PairingOutcome<byte[]>> conflict(String token, Stage expected) {
+        if (current == null || !sameToken(current.token, token)) {
+            return Optional.of(new PairingOutcome.Conflict<>("no attempt in progress with this token"));
+        }
+        if (current.stage != expected) {
+            return Optional.of(new PairingOutcome.Conflict<>("step out of order"));
+        }
+        return Optional.empty();
+    }
+
+    private boolean expired(Instant now) {
+        return !now.isBefore(created.plus(PIN_LIFETIME));
+    }
+
+    private void dropIdle(Instant now) {
+        if (current != null && !now.isBefore(current.lastStep.plus(ATTEMPT_IDLE))) {
+            current = null;
+        }
+    }
+
+    private int remainingAttempts() {
+        return Math.max(0, MAX_FAILED_ATTEMPTS - failedAttempts);
+    }
+
+    private static boolean sameToken(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+}

@@ -1,0 +1,185 @@
+package org.moodhaven.pairing.internal;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.moodhaven.api.identity.DeviceIdentity;
+import org.moodhaven.api.identity.DeviceIds;
+import org.moodhaven.api.identity.TrustedDevice;
+import org.moodhaven.testing.SeedIdentity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class SealedIdentityTest {
+
+    private final SeedIdentity a = SeedIdentity.numbered(1, "Ken's MacBook", Devices.CRYPTO);
+    private final SeedIdentity b = SeedIdentity.numbered(2, "Ken's phone", Devices.CRYPTO);
+    private final SeedIdentity c = SeedIdentity.numbered(3, "Mallory", Devices.CRYPTO);
+    private final PairingKeys keys = PairingKeys.derive(new BigInteger(3000, Devices.RANDOM), Devices.CRYPTO);
+    private final Map<String, TrustedDevice> trustedOnB = new HashMap<>();
+
+    private IdentityChecks onB(Optional<String> expected, Optional<String> fp) {
+        return new IdentityChecks(b.deviceId(), expected, fp, id -> Optional.ofNullable(trustedOnB.get(id)));
+    }
+
+    private SealedIdentity sealedByA(DeviceIdentity identity, String sender) {
+        return SealedIdentity.seal(identity, keys.sealA(), keys.bind(), sender, b.deviceId(), Devices.CRYPTO);
+    }
+
+    private PeerIdentity openOnB(SealedIdentity sealed, String partner, IdentityChecks checks)
+            throws IdentityRefusedException {
+        return sealed.open(keys.sealA(), keys.bind(), partner, checks, Devices.CRYPTO);
+    }
+
+    private IdentityProblem refusal(SealedIdentity sealed, String partner, IdentityChecks checks) {
+        return assertThrows(IdentityRefusedException.class, () -> openOnB(sealed, partner, checks)).problem();
+    }
+
+    @Test
+    void opensAVerifiedIdentityThroughItsJsonForm() throws Exception {
+        SealedIdentity sealed = sealedByA(a, a.deviceId());
+        SealedIdentity wire = SealedIdentity.decode(StrictJson.parseObject(
+                sealed.toJson().getBytes(StandardCharsets.UTF_8)));
+        String fp = DeviceIds.base64Url(Devices.CRYPTO.sha256(a.publicKey()));
+        PeerIdentity peer = openOnB(wire, a.deviceId(), onB(Optional.of(a.deviceId()), Optional.of(fp)));
+        assertEquals(new PeerIdentity(a.deviceId(), "Ken's MacBook", a.publicKeyBase64()), peer);
+    }
+
+    @Test
+    void eachSealUsesAFreshNonce() {
+        assertEquals(12, sealedByA(a, a.deviceId()).nonce().length);
+        assertEquals(false, java.util.Arrays.equals(sealedByA(a, a.deviceId()).nonce(),
+                sealedByA(a, a.deviceId()).nonce()));
+    }
+
+    @Test
+    void refusesTheWrongKeyOrDirection() {
+        SealedIdentity sealed = sealedByA(a, a.deviceId());
+        assertEquals(IdentityProblem.SEAL_BROKEN, assertThrows(IdentityRefusedException.class,
+                () -> sealed.open(keys.sealB(), keys.bind(), a.deviceId(), onB(Optional.empty(), Optional.empty()),
+                        Devices.CRYPTO)).problem());
+        // Associated data binds the direction: the same seal claimed as coming from C does not open.
+        assertEquals(IdentityProblem.SEAL_BROKEN, refusal(sealed, c.deviceId(), onB(Optional.empty(), Optional.empty())));
+    }
+
+    @Test
+    void refusesAKeyThatDoesNotHashToTheDeviceId() {
+        DeviceIdentity lying = new Claiming(c, a.deviceId(), c.deviceName());
+        assertEquals(IdentityProblem.KEY_NOT_DEVICE_ID,
+                refusal(sealedByA(lying, a.deviceId()), a.deviceId(), onB(Optional.empty(), Optional.empty())));
+    }
+
+    @Test
+    void refusesOwnDeviceId() {
+        SealedIdentity sealed = sealedByA(b, b.deviceId());
+        assertEquals(IdentityProblem.IS_SELF, refusal(sealed, b.deviceId(), onB(Optional.empty(), Optional.empty())));
+    }
+
+    @Test
+    void refusesAnIdentityThatIsNotTheJpakePartner() {
+        // C ran J-PAKE, then reveals A's (genuinely signed) identity.
+        SealedIdentity sealed = sealedByA(a, c.deviceId());
+        assertEquals(IdentityProblem.NOT_PARTNER, refusal(sealed, c.deviceId(), onB(Optional.empty(), Optional.empty())));
+    }
+
+    @Test
+    void refusesASignatureOverAnotherBind() {
+        byte[] otherBind = new byte[32];
+        SealedIdentity sealed = SealedIdentity.seal(a, keys.sealA(), otherBind, a.deviceId(), b.deviceId(),
+                Devices.CRYPTO);
+        assertEquals(IdentityProblem.BAD_SIGNATURE, refusal(sealed, a.deviceId(), onB(Optional.empty(), Optional.empty())));
+    }
+
+    @Test
+    void refusesAnInvalidName() {
+        DeviceIdentity badName = new Claiming(a, a.deviceId(), "evil\u202Eexe.txt");
+        assertEquals(IdentityProblem.BAD_NAME,
+                refusal(sealedByA(badName, a.deviceId()), a.deviceId(), onB(Optional.empty(), Optional.empty())));
+    }
+
+    @Test
+    void refusesADeviceIdTrustedUnderAnotherKeyButNotTheSameKey() throws Exception {
+        SealedIdentity sealed = sealedByA(a, a.deviceId());
+        trustedOnB.put(a.deviceId(), new TrustedDevice(a.deviceId(), "old", c.publicKeyBase64(), Instant.EPOCH, null,
+                null));
+        assertEquals(IdentityProblem.TRUSTED_UNDER_OTHER_KEY,
+                refusal(sealed, a.deviceId(), onB(Optional.empty(), Optional.empty())));
+        trustedOnB.put(a.deviceId(), Devices.trusted(a));
+        assertEquals(a.deviceId(), openOnB(sealed, a.deviceId(), onB(Optional.empty(), Optional.empty())).deviceId());
+    }
+
+    @Test
+    void refusesAnUnexpectedDevice() {
+        assertEquals(IdentityProblem.UNEXPECTED_DEVICE, refusal(sealedByA(a, a.deviceId()), a.deviceId(),
+                onB(Optional.of(c.deviceId()), Optional.empty())));
+    }
+
+    @Test
+    void refusesAKeyThatDoesNotMatchTheQrFingerprint() {
+        String fpOfC = DeviceIds.base64Url(Devices.CRYPTO.sha256(c.publicKey()));
+        assertEquals(IdentityProblem.FINGERPRINT_MISMATCH, refusal(sealedByA(a, a.deviceId()), a.deviceId(),
+                onB(Optional.empty(), Optional.of(fpOfC))));
+        assertEquals(IdentityProblem.FINGERPRINT_MISMATCH, refusal(sealedByA(a, a.deviceId()), a.deviceId(),
+                onB(Optional.empty(), Optional.of("not a fingerprint"))));
+    }
+
+    @Test
+    void refusesMalformedSealedObjects() {
+        String[] bad = {"{\"nonce\":\"AAAAAAAAAAAAAAAA\"}", "{\"nonce\":\"AAAA\",\"sealed\":\"" + "A".repeat(40) + "\"}",
+            "{\"nonce\":\"AAAAAAAAAAAAAAAA\",\"sealed\":\"AAAA\"}", "{\"nonce\":1,\"sealed\":\"" + "A".repeat(40) + "\"}",
+            "{\"nonce\":\"AAAAAAAAAAAAAAAA\",\"sealed\":\"" + "A".repeat(4000) + "\"}"};
+        for (String json : bad) {
+            assertThrows(MalformedMessage.class,
+                    () -> SealedIdentity.decode(StrictJson.parseObject(json.getBytes(StandardCharsets.UTF_8))), json);
+        }
+    }
+
+    /** A real key that claims another deviceId or name. */
+    private static final class Claiming implements DeviceIdentity {
+        private final SeedIdentity key;
+        private final String deviceId;
+        private final String name;
+
+        Claiming(SeedIdentity key, String deviceId, String name) {
+            this.key = key;
+            this.deviceId = deviceId;
+            this.name = name;
+        }
+
+        @Override
+        public String deviceId() {
+            return deviceId;
+        }
+
+        @Override
+        public String deviceName() {
+            return name;
+        }
+
+        @Override
+        public byte[] publicKey() {
+            return key.publicKey();
+        }
+
+        @Override
+        public String publicKeyBase64() {
+            return key.publicKeyBase64();
+        }
+
+        @Override
+        public Instant created() {
+            return key.created();
+        }
+
+        @Override
+        public byte[] sign(byte[] message) {
+            return key.sign(message);
+        }
+    }
+}
