@@ -252,7 +252,7 @@ public final class SyncBenchmark {
     }
 
     private static double round(double value) {
-        return Math.round(value * 10) / 10.0;
+        return Math.round(value * 100) / 100.0;
     }
 
     private static void printTable(int entries, Map<String, Object> medians, Map<String, Object> spread,
