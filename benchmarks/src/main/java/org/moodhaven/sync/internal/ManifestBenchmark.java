@@ -20,6 +20,7 @@ import org.moodhaven.api.store.JournalStore;
 import org.moodhaven.api.store.ManifestItem;
 import org.moodhaven.api.store.StoreException;
 import org.moodhaven.benchmarks.jmh.TempFolders;
+import org.moodhaven.common.json.StrictJson;
 import org.moodhaven.store.derby.internal.DerbyJournalStore;
 import org.moodhaven.testing.Configs;
 import org.moodhaven.testing.EntryGenerator;
@@ -210,7 +211,7 @@ public class ManifestBenchmark {
         Set<String> peerListed = new HashSet<>();
         long peerManifestSeq = -1;
         for (byte[] plaintext : peerFrames) {
-            Map<String, Object> message = StrictJson.parseObject(plaintext, 0, plaintext.length);
+            Map<String, Object> message = Messages.JSON.parseObject(plaintext, 0, plaintext.length);
             if (!Messages.MANIFEST.equals(message.get("type"))) {
                 throw new ProtocolViolation("not a MANIFEST");
             }

@@ -78,7 +78,7 @@ public final class PairingGuest {
     public synchronized byte[] onRound1Answer(byte[] answer) throws PairingFailedException {
         expect(Stage.ROUND1_SENT);
         try {
-            Map<String, Object> body = StrictJson.parseObject(answer);
+            Map<String, Object> body = PairingJson.parseObject(answer);
             JPAKERound1Payload received = JpakeCodec.decodeRound1(Fields.object(body, "round1"));
             String attempt = PairingMessages.token(body);
             if (checks.expectedDeviceId().isPresent()
@@ -108,7 +108,7 @@ public final class PairingGuest {
         expect(Stage.ROUND2_SENT);
         try {
             JPAKERound2Payload received = JpakeCodec.decodeRound2(
-                    Fields.object(StrictJson.parseObject(answer), "round2"));
+                    Fields.object(PairingJson.parseObject(answer), "round2"));
             participant.validateRound2PayloadReceived(received);
         } catch (MalformedMessage | CryptoException e) {
             throw fail(new PairingFailedException(PairingFailedException.Reason.MALFORMED,
@@ -137,7 +137,7 @@ public final class PairingGuest {
         JPAKERound3Payload received;
         SealedIdentity sealed;
         try {
-            Map<String, Object> body = StrictJson.parseObject(answer);
+            Map<String, Object> body = PairingJson.parseObject(answer);
             received = JpakeCodec.decodeRound3(Fields.object(body, "round3"));
             sealed = SealedIdentity.decode(Fields.object(body, "identity"));
         } catch (MalformedMessage e) {

@@ -135,7 +135,7 @@ public final class PairingHost {
         }
         JPAKERound1Payload received;
         try {
-            received = JpakeCodec.decodeRound1(Fields.object(StrictJson.parseObject(body), "round1"));
+            received = JpakeCodec.decodeRound1(Fields.object(PairingJson.parseObject(body), "round1"));
         } catch (MalformedMessage e) {
             return new PairingOutcome.Malformed<>(e.getMessage());
         }
@@ -166,7 +166,7 @@ public final class PairingHost {
         Map<String, Object> request;
         String token;
         try {
-            request = StrictJson.parseObject(body);
+            request = PairingJson.parseObject(body);
             token = PairingMessages.token(request);
         } catch (MalformedMessage e) {
             return new PairingOutcome.Malformed<>(e.getMessage());
@@ -210,7 +210,7 @@ public final class PairingHost {
         Map<String, Object> request;
         String token;
         try {
-            request = StrictJson.parseObject(body);
+            request = PairingJson.parseObject(body);
             token = PairingMessages.token(request);
         } catch (MalformedMessage e) {
             return new PairingOutcome.Malformed<>(e.getMessage());
@@ -274,7 +274,7 @@ public final class PairingHost {
     public synchronized PairingOutcome<byte[]> result(byte[] body) {
         String token;
         try {
-            token = PairingMessages.token(StrictJson.parseObject(body));
+            token = PairingMessages.token(PairingJson.parseObject(body));
         } catch (MalformedMessage e) {
             return new PairingOutcome.Malformed<>(e.getMessage());
         }

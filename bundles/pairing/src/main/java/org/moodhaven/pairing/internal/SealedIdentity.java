@@ -82,7 +82,7 @@ record SealedIdentity(byte[] nonce, byte[] ciphertext) {
         byte[] publicKey;
         byte[] signature;
         try {
-            Map<String, Object> identity = StrictJson.parseObject(json);
+            Map<String, Object> identity = PairingJson.parseObject(json);
             deviceId = Fields.deviceId(identity, "deviceId");
             deviceName = Fields.string(identity, "deviceName", 4 * DeviceNames.MAX_CODE_POINTS);
             publicKey = Fields.bytes(identity, "publicKey", DeviceIds.PUBLIC_KEY_LENGTH);

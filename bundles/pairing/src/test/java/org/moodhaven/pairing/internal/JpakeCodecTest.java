@@ -22,7 +22,7 @@ class JpakeCodecTest {
     private static final String B = "fedcba9876543210";
 
     private static Map<String, Object> parse(String json) throws MalformedMessage {
-        return StrictJson.parseObject(json.getBytes(StandardCharsets.UTF_8));
+        return PairingJson.parseObject(json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -150,8 +150,8 @@ class JpakeCodecTest {
         for (String json : bad) {
             assertThrows(MalformedMessage.class, () -> parse(json), json);
         }
-        assertThrows(MalformedMessage.class, () -> StrictJson.parseObject(new byte[StrictJson.MAX_BODY + 1]));
-        assertThrows(MalformedMessage.class, () -> StrictJson.parseObject(new byte[] {'{', '"', (byte) 0xC3, '"'}));
+        assertThrows(MalformedMessage.class, () -> PairingJson.parseObject(new byte[PairingJson.MAX_BODY + 1]));
+        assertThrows(MalformedMessage.class, () -> PairingJson.parseObject(new byte[] {'{', '"', (byte) 0xC3, '"'}));
     }
 
     private static byte[] filled(int length) {

@@ -26,7 +26,7 @@ class PairingExchangeTest {
     }
 
     private static Map<String, Object> json(byte[] body) throws MalformedMessage {
-        return StrictJson.parseObject(body);
+        return PairingJson.parseObject(body);
     }
 
     @Test

@@ -44,7 +44,7 @@ class SealedIdentityTest {
     @Test
     void opensAVerifiedIdentityThroughItsJsonForm() throws Exception {
         SealedIdentity sealed = sealedByA(a, a.deviceId());
-        SealedIdentity wire = SealedIdentity.decode(StrictJson.parseObject(
+        SealedIdentity wire = SealedIdentity.decode(PairingJson.parseObject(
                 sealed.toJson().getBytes(StandardCharsets.UTF_8)));
         String fp = DeviceIds.base64Url(Devices.CRYPTO.sha256(a.publicKey()));
         PeerIdentity peer = openOnB(wire, a.deviceId(), onB(Optional.of(a.deviceId()), Optional.of(fp)));
@@ -136,7 +136,7 @@ class SealedIdentityTest {
             "{\"nonce\":\"AAAAAAAAAAAAAAAA\",\"sealed\":\"" + "A".repeat(4000) + "\"}"};
         for (String json : bad) {
             assertThrows(MalformedMessage.class,
-                    () -> SealedIdentity.decode(StrictJson.parseObject(json.getBytes(StandardCharsets.UTF_8))), json);
+                    () -> SealedIdentity.decode(PairingJson.parseObject(json.getBytes(StandardCharsets.UTF_8))), json);
         }
     }
 

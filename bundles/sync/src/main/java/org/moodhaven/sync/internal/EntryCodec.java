@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.moodhaven.api.entry.Entry;
+import org.moodhaven.common.json.StrictJson;
 
 /**
  * Turns an entry object received in ENTRIES into an {@link Entry}, or says why it

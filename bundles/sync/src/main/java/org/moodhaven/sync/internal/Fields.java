@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.moodhaven.api.entry.EntryRules;
+import org.moodhaven.common.json.StrictJson;
 
 /**
  * Reads typed members of a parsed message, refusing wrong types. Every failure

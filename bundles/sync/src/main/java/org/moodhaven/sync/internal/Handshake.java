@@ -18,6 +18,7 @@ import org.moodhaven.api.identity.DeviceIds;
 import org.moodhaven.api.identity.TrustStore;
 import org.moodhaven.api.identity.TrustedDevice;
 import org.moodhaven.api.sync.SyncErrors;
+import org.moodhaven.common.json.StrictJson;
 
 /**
  * The handshakes of PROTOCOL.md 6.2 (version 2) and 6.3 (version 1), for both
@@ -187,7 +188,7 @@ final class Handshake {
         String deviceId;
         long version;
         try {
-            hello = StrictJson.parseObject(helloClient, 0, helloClient.length);
+            hello = Messages.JSON.parseObject(helloClient, 0, helloClient.length);
             if (!Messages.HELLO.equals(hello.get("type"))) {
                 return Optional.empty();
             }
@@ -338,7 +339,7 @@ final class Handshake {
 
     private static Map<String, Object> parseHandshakeMessage(byte[] body, String what) throws SyncFailure {
         try {
-            return StrictJson.parseObject(body, 0, body.length);
+            return Messages.JSON.parseObject(body, 0, body.length);
         } catch (StrictJson.MalformedJson e) {
             throw handshake(what + " is not valid JSON");
         }

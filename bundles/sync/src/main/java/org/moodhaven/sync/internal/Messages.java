@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.moodhaven.api.entry.CanonicalJson;
+import org.moodhaven.common.json.StrictJson;
 
 /**
  * Writes the messages of PROTOCOL.md 6.2 to 6.4 as compact JSON, members in the
@@ -11,6 +12,12 @@ import org.moodhaven.api.entry.CanonicalJson;
  * test vectors pin them).
  */
 final class Messages {
+
+    /**
+     * The reader of every message a peer sends: nesting up to 16 levels (an entry is 3
+     * levels inside ENTRIES), strings up to 32 MiB (the frame caps bound them first).
+     */
+    static final StrictJson JSON = new StrictJson(16, 32 * 1024 * 1024);
 
     static final String HELLO = "HELLO";
     static final String REJECT = "REJECT";

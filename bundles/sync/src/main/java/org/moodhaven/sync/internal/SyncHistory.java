@@ -20,6 +20,7 @@ import org.moodhaven.api.sync.SyncResult;
 import org.moodhaven.common.files.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.moodhaven.common.json.StrictJson;
 
 /**
  * The recent syncs, newest first, kept in {@code {data}/sync-history.json} so
@@ -144,7 +145,7 @@ final class SyncHistory {
             // The file is an array; wrap it so the strict object parser reads it.
             byte[] wrapped = ("{\"records\":" + new String(bytes, StandardCharsets.UTF_8) + "}")
                     .getBytes(StandardCharsets.UTF_8);
-            Map<String, Object> root = StrictJson.parseObject(wrapped, 0, wrapped.length);
+            Map<String, Object> root = Messages.JSON.parseObject(wrapped, 0, wrapped.length);
             for (Object value : Fields.array(root, "records", Integer.MAX_VALUE)) {
                 Map<String, Object> object = Fields.object(value, "a record");
                 SyncResult result = new SyncResult(Fields.bool(object, "ok"), Fields.count(object, "sent"),

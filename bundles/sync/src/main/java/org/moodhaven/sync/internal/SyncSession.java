@@ -28,6 +28,7 @@ import org.moodhaven.api.store.PeerSyncState;
 import org.moodhaven.api.store.StoreException;
 import org.moodhaven.api.store.StoredEntry;
 import org.moodhaven.api.sync.SyncErrors;
+import org.moodhaven.common.json.StrictJson;
 
 /**
  * One sync session after the handshake (PROTOCOL.md 6.4), for either role. The
@@ -527,7 +528,7 @@ final class SyncSession {
         }
         Map<String, Object> message;
         try {
-            message = StrictJson.parseObject(plaintext, 0, plaintext.length);
+            message = Messages.JSON.parseObject(plaintext, 0, plaintext.length);
         } catch (StrictJson.MalformedJson e) {
             throw new ProtocolViolation("malformed JSON: " + e.getMessage());
         }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.moodhaven.api.entry.Entry;
 import org.moodhaven.api.event.EventTopics;
+import org.moodhaven.common.json.StrictJson;
 import org.moodhaven.testing.EntryGenerator;
 import org.moodhaven.testing.SeedIdentity;
 

@@ -28,6 +28,7 @@ import org.moodhaven.api.identity.TrustStore;
 import org.moodhaven.api.identity.TrustedDevice;
 import org.moodhaven.api.sync.SyncAddress;
 import org.moodhaven.api.sync.SyncErrors;
+import org.moodhaven.common.json.StrictJson;
 import org.moodhaven.testing.Configs;
 import org.moodhaven.testing.SeedIdentity;
 import org.moodhaven.testing.TestNodeSettings;

@@ -28,6 +28,7 @@ import org.moodhaven.api.identity.DeviceIdentity;
 import org.moodhaven.api.identity.DeviceIds;
 import org.moodhaven.api.identity.TrustedDevice;
 import org.moodhaven.api.sync.SyncAddress;
+import org.moodhaven.common.json.StrictJson;
 import org.moodhaven.testing.SeedIdentity;
 
 /**
@@ -139,7 +140,7 @@ final class ManualPeer implements AutoCloseable {
     }
 
     static Map<String, Object> parse(byte[] json) throws StrictJson.MalformedJson {
-        return StrictJson.parseObject(json, 0, json.length);
+        return Messages.JSON.parseObject(json, 0, json.length);
     }
 
     // ------------------------------------------------------------------ handshake (v2)

@@ -24,6 +24,7 @@ import org.moodhaven.api.entry.Entry;
 import org.moodhaven.api.event.EventTopics;
 import org.moodhaven.api.store.PeerSyncState;
 import org.moodhaven.api.sync.SyncErrors;
+import org.moodhaven.common.json.StrictJson;
 import org.moodhaven.testing.EntryGenerator;
 import org.moodhaven.testing.SeedIdentity;
 import org.osgi.service.event.Event;

@@ -1,4 +1,4 @@
-package org.moodhaven.sync.internal;
+package org.moodhaven.common.json;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,48 +14,37 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 
 /**
  * Parses what peers send as PROTOCOL.md requires, and nothing more leniently:
- * UTF-8 JSON, a duplicate key makes the text malformed, nothing may follow the
- * value, nesting is shallow. Numbers keep their literal text ({@link Number}), so
- * that a field that must be a non-negative integer literal can refuse {@code 2.0},
- * {@code -0} or {@code 1e2}.
+ * one UTF-8 JSON object, no byte order mark, a duplicate key makes the text
+ * malformed, nothing may follow the object, nesting and strings are bounded.
+ * Numbers keep their literal text ({@link Number}), so that a field that must be a
+ * non-negative integer literal can refuse {@code 2.0}, {@code -0} or {@code 1e2}.
  * <p>
  * The tree is plain Java: {@code Map<String, Object>} (insertion order),
  * {@code List<Object>}, {@code String}, {@link Number}, {@code Boolean}, and
- * {@link #NULL} for a JSON null.
+ * {@link #NULL} for a JSON null. Used by the sync transport and by pairing, each
+ * with the limits of its own messages.
  */
-final class StrictJson {
+public final class StrictJson {
 
     /** JSON {@code null}, distinct from an absent member. */
-    static final Object NULL = new Object() {
+    public static final Object NULL = new Object() {
         @Override
         public String toString() {
             return "null";
         }
     };
 
-    /** Deeper nesting than any message needs (an entry is 3 levels inside ENTRIES). */
-    static final int MAX_DEPTH = 16;
-
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_DEPTH)
-                    .maxNumberLength(32)
-                    .maxStringLength(32 * 1024 * 1024)
-                    .build())
-            .build();
-
     /** A number as written: its literal text. */
-    record Number(String literal) {
+    public record Number(String literal) {
 
         /** Largest {@code seq} and count: 2^53 - 1. */
-        static final long MAX_SAFE = (1L << 53) - 1;
+        public static final long MAX_SAFE = (1L << 53) - 1;
 
         /**
          * @return the value, if the literal is digits only (no sign, fraction or exponent)
          *         and at most 2^53 - 1; else -1
          */
-        long nonNegativeInteger() {
+        public long nonNegativeInteger() {
             if (literal.isEmpty() || literal.length() > 16) {
                 return -1;
             }
@@ -71,7 +60,7 @@ final class StrictJson {
     }
 
     /** The text is not JSON as PROTOCOL.md accepts it. */
-    static final class MalformedJson extends Exception {
+    public static final class MalformedJson extends Exception {
         private static final long serialVersionUID = 1L;
 
         MalformedJson(String message) {
@@ -79,22 +68,36 @@ final class StrictJson {
         }
     }
 
-    private StrictJson() {
+    private final JsonFactory factory;
+
+    /**
+     * @param maxDepth        the deepest nesting accepted (the top-level object is 1)
+     * @param maxStringLength the longest string accepted, in characters
+     */
+    public StrictJson(int maxDepth, int maxStringLength) {
+        this.factory = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(maxDepth)
+                        .maxNumberLength(32)
+                        .maxStringLength(maxStringLength)
+                        .build())
+                .build();
     }
 
     /**
-     * @param bytes UTF-8 JSON (no BOM)
+     * @param bytes  UTF-8 JSON (no BOM)
      * @param offset where the text starts
      * @param length its length
      * @return the top-level object
      * @throws MalformedJson if the bytes are not one strict JSON object
      */
-    static Map<String, Object> parseObject(byte[] bytes, int offset, int length) throws MalformedJson {
+    public Map<String, Object> parseObject(byte[] bytes, int offset, int length) throws MalformedJson {
         if (length >= 3 && (bytes[offset] & 0xFF) == 0xEF && (bytes[offset + 1] & 0xFF) == 0xBB
                 && (bytes[offset + 2] & 0xFF) == 0xBF) {
             throw new MalformedJson("a byte order mark is not allowed");
         }
-        try (JsonParser parser = FACTORY.createParser(bytes, offset, length)) {
+        try (JsonParser parser = factory.createParser(bytes, offset, length)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw new MalformedJson("expected a JSON object");
@@ -110,6 +113,15 @@ final class StrictJson {
             // Jackson reports some limits (nesting, number length) as unchecked exceptions.
             throw new MalformedJson("malformed JSON: " + e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * @param bytes the whole text, UTF-8 JSON (no BOM)
+     * @return the top-level object
+     * @throws MalformedJson if the bytes are not one strict JSON object
+     */
+    public Map<String, Object> parseObject(byte[] bytes) throws MalformedJson {
+        return parseObject(bytes, 0, bytes.length);
     }
 
     private static Map<String, Object> readObject(JsonParser parser) throws IOException, MalformedJson {
