@@ -45,13 +45,26 @@ public class NodeStartsIT extends NodeTestSupport {
         assertEquals("bundles not active", List.of(), notActive);
 
         ServiceComponentRuntime scr = await(ServiceComponentRuntime.class, null);
+        // SCR satisfies components as the services they need appear, which goes on after
+        // the journal and the console are up: wait for every one, then report any left.
+        try {
+            awaitTrue("every component satisfied", () -> componentProblems(scr).isEmpty());
+        } catch (AssertionError timedOut) {
+            // reported below, with the components and their states
+        }
+        assertEquals("components not satisfied", List.of(), componentProblems(scr));
+        long ours = scr.getComponentDescriptionDTOs().stream()
+                .filter(description -> description.bundle.symbolicName.startsWith("moodhaven.")).count();
+        assertTrue("found our components", ours >= 12);
+    }
+
+    /** Our components that are neither satisfied nor active (nor waiting for their opt-in). */
+    private static List<String> componentProblems(ServiceComponentRuntime scr) {
         List<String> problems = new ArrayList<>();
-        int components = 0;
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
             if (!description.bundle.symbolicName.startsWith("moodhaven.")) {
                 continue;
             }
-            components++;
             if (!scr.isComponentEnabled(description)) {
                 problems.add(description.name + " is disabled");
             }
@@ -65,8 +78,7 @@ public class NodeStartsIT extends NodeTestSupport {
                 }
             }
         }
-        assertEquals("components not satisfied", List.of(), problems);
-        assertTrue("found our components", components >= 12);
+        return problems;
     }
 
     @Test
