@@ -48,6 +48,42 @@ public final class EventTopics {
     /** A device this node does not trust tried to sync ({@link #DEVICE_ID}, {@link #ADDRESS}). */
     public static final String SYNC_UNKNOWN_DEVICE = "moodhaven/sync/UNKNOWN_DEVICE";
 
+    /** Pairing began on this device: a PIN is shown ({@link #PAIRING_PORT}, {@link #EXPIRES_AT}); never the PIN. */
+    public static final String PAIRING_STARTED = "moodhaven/pairing/STARTED";
+
+    /**
+     * A device completed the exchange and awaits this device's approval ({@link #DEVICE_ID},
+     * {@link #DEVICE_NAME}, {@link #CODE}).
+     */
+    public static final String PAIRING_AWAITING_APPROVAL = "moodhaven/pairing/AWAITING_APPROVAL";
+
+    /** A device was paired and is now trusted ({@link #DEVICE_ID}, {@link #DEVICE_NAME}). */
+    public static final String PAIRING_PAIRED = "moodhaven/pairing/PAIRED";
+
+    /**
+     * An attempt to pair failed ({@link #REASON}, {@link #MESSAGE}, {@link #ATTEMPTS_LEFT} where a
+     * PIN guess was used up, {@link #DEVICE_ID} where known).
+     */
+    public static final String PAIRING_FAILED = "moodhaven/pairing/FAILED";
+
+    /** The PIN can no longer be used: three failed attempts ({@link #REASON} {@code pin_void}). */
+    public static final String PAIRING_PIN_VOID = "moodhaven/pairing/PIN_VOID";
+
+    /** The PIN expired unused. */
+    public static final String PAIRING_EXPIRED = "moodhaven/pairing/EXPIRED";
+
+    /** Pairing ended on this device (paired, declined, cancelled, void or expired); the server is closed. */
+    public static final String PAIRING_ENDED = "moodhaven/pairing/ENDED";
+
+    /**
+     * A device was found on the network or by address ({@link #DEVICE_ID}, {@link #DEVICE_NAME},
+     * {@link #ADDRESS}, {@link #TRUSTED}, {@link #PAIRING_PORT} while it is pairing).
+     */
+    public static final String PEER_DISCOVERED = "moodhaven/discovery/DISCOVERED";
+
+    /** A device stopped announcing itself ({@link #DEVICE_ID}, {@link #TRUSTED}). */
+    public static final String PEER_LOST = "moodhaven/discovery/LOST";
+
     /** {@link #PHASE} value: the manifests are being exchanged. */
     public static final String PHASE_MANIFEST = "manifest";
 
@@ -107,4 +143,22 @@ public final class EventTopics {
 
     /** Property: a seq. */
     public static final String SEQ = "seq";
+
+    /** Property: a device name (shown as text, never as HTML). */
+    public static final String DEVICE_NAME = "deviceName";
+
+    /** Property: the 4-digit check code both screens show while pairing. */
+    public static final String CODE = "code";
+
+    /** Property: PIN guesses left before the PIN is void. */
+    public static final String ATTEMPTS_LEFT = "attemptsLeft";
+
+    /** Property: the port of a pairing server. */
+    public static final String PAIRING_PORT = "pairingPort";
+
+    /** Property: an instant, ISO-8601 (e.g. when a PIN expires). */
+    public static final String EXPIRES_AT = "expiresAt";
+
+    /** Property: whether the device is trusted. */
+    public static final String TRUSTED = "trusted";
 }

@@ -1,6 +1,6 @@
 /** Event Admin topics and property names that MoodHaven components publish. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.moodhaven.api.event;
 
 import org.osgi.annotation.bundle.Export;
