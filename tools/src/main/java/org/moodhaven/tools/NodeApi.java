@@ -44,6 +44,13 @@ public final class NodeApi {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), 200);
     }
 
+    /** Posts and expects another status than 200, e.g. a refusal; answers the error body. */
+    public JsonNode post(String path, String body, int expectedStatus) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), expectedStatus);
+    }
+
     public JsonNode delete(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), 200);
     }

@@ -49,6 +49,7 @@ final class CommandFailure extends Exception {
         try {
             return body.call();
         } catch (JournalLockedException | EntryRejectedException | StoreException | TrustStoreException
+                 | org.moodhaven.api.pairing.PairingException
                  | NoSuchElementException | IllegalArgumentException | java.io.IOException e) {
             throw new CommandFailure(capitalized(e.getMessage()), e);
         } catch (Exception e) {

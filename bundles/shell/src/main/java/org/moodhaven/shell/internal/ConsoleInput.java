@@ -48,6 +48,20 @@ final class ConsoleInput {
     }
 
     /**
+     * @param prompt shown before reading
+     * @return one line the person typed, without its line end
+     * @throws IOException if the console is closed first
+     */
+    String readAnswer(String prompt) throws IOException {
+        prompt(prompt);
+        char[] line = JLINE_AVAILABLE ? JlineConsole.readLine(session) : null;
+        if (line == null) {
+            line = readLine(session.getKeyboard());
+        }
+        return new String(line).strip();
+    }
+
+    /**
      * Reads lines until one holds only {@value #END_OF_TEXT}.
      *
      * @param prompt shown before reading

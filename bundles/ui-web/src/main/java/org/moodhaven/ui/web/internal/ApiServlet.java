@@ -25,6 +25,7 @@ import org.moodhaven.api.identity.TrustStore;
 import org.moodhaven.api.identity.TrustStoreException;
 import org.moodhaven.api.identity.TrustedDevice;
 import org.moodhaven.api.journal.Journal;
+import org.moodhaven.api.pairing.Pairing;
 import org.moodhaven.api.store.EntryPage;
 import org.moodhaven.api.store.EntryRejectedException;
 import org.moodhaven.api.store.JournalStore;
@@ -81,6 +82,10 @@ public final class ApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile SyncService sync;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile Pairing pairing;
 
     /**
      * @param token    the API token
@@ -147,6 +152,7 @@ public final class ApiServlet extends HttpServlet {
             case "entries" -> entries(method, parts, request, response);
             case "sync" -> syncRoute(method, parts, request, response);
             case "trusted" -> trusted(method, parts, response);
+            case "pairing" -> pairingRoute(method, parts, request, response);
             default -> error(response, 404, "not_found", "no such API path");
         }
     }
@@ -299,6 +305,22 @@ public final class ApiServlet extends HttpServlet {
             out.writeStringField("message", result.message());
         }
         out.writeEndObject();
+    }
+
+    // ------------------------------------------------------------------ pairing
+
+    private void pairingRoute(String method, String[] parts, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, WireJson.BadRequest {
+        Pairing current = pairing;
+        if (current == null) {
+            error(response, 503, "pairing_unavailable", "pairing is not available on this node right now");
+        } else if (parts.length > 3) {
+            error(response, 404, "not_found", "no such API path");
+        } else {
+            PairingRoutes.Answer answer = PairingRoutes.route(current, method, parts.length == 3 ? parts[2] : "",
+                    request);
+            json(response, answer.status(), answer.body());
+        }
     }
 
     // ------------------------------------------------------------------ trusted devices

@@ -1,0 +1,587 @@
+package org.moodhaven.pairing.internal;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.moodhaven.api.crypto.CryptoProvider;
+import org.moodhaven.api.discovery.Peer;
+import org.moodhaven.api.discovery.PeerDirectory;
+import org.moodhaven.api.event.EventTopics;
+import org.moodhaven.api.identity.DeviceIdentity;
+import org.moodhaven.api.identity.DeviceIds;
+import org.moodhaven.api.identity.TrustStore;
+import org.moodhaven.api.identity.TrustStoreException;
+import org.moodhaven.api.node.NodeClock;
+import org.moodhaven.api.pairing.Pairing;
+import org.moodhaven.api.pairing.PairingException;
+import org.moodhaven.api.pairing.PairingOffer;
+import org.moodhaven.api.pairing.PairingRequest;
+import org.moodhaven.api.pairing.PairingStatus;
+import org.moodhaven.api.pairing.PairingStatus.Role;
+import org.moodhaven.api.pairing.PairingStatus.State;
+import org.moodhaven.api.sync.SyncAddress;
+import org.moodhaven.api.sync.SyncResult;
+import org.moodhaven.api.sync.SyncService;
+import org.moodhaven.common.events.EventPoster;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Pairing} service: PROTOCOL.md section 5 on top of {@link PairingHost}
+ * (this device shows the PIN) and {@link PairingGuest} (the PIN is typed here), with
+ * the pairing server, the trust list, the events and the first sync.
+ * <p>
+ * At most one pairing runs on a node at a time in each role. The PIN is shown to this
+ * device's user only: it is never logged, posted in an event or written anywhere.
+ */
+@Component(service = Pairing.class, configurationPid = PairingService.PID)
+@Designate(ocd = PairingService.Config.class)
+public final class PairingService implements Pairing {
+
+    /** The configuration pid. */
+    public static final String PID = "moodhaven.pairing";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PairingService.class);
+    private static final Duration PIN_LIFETIME = PairingHost.PIN_LIFETIME;
+
+    @ObjectClassDefinition(name = "MoodHaven pairing", description = "Pairing with a PIN or QR code (PROTOCOL.md 5)")
+    @interface Config {
+        @AttributeDefinition(name = "Bind address",
+                description = "Address the pairing server listens on while pairing; 0.0.0.0 for every interface")
+        String bindAddress() default "0.0.0.0";
+
+        @AttributeDefinition(name = "Advertised address",
+                description = "The address put in the QR code and shown with the PIN; empty to use this "
+                        + "machine's first LAN (IPv4, not loopback) address")
+        String advertisedHost() default "";
+
+        @AttributeDefinition(name = "Result wait (s)",
+                description = "How long one result request waits for this device's user to decide")
+        int resultWaitSeconds() default 60;
+    }
+
+    /** Pairing on this device as the one showing the PIN. */
+    private static final class Hosting {
+        final PairingHost host;
+        final PairingServer server;
+        final PairingOffer offer;
+        State ended;
+        String message;
+
+        Hosting(PairingHost host, PairingServer server, PairingOffer offer) {
+            this.host = host;
+            this.server = server;
+            this.offer = offer;
+        }
+    }
+
+    /** Pairing on this device as the one the PIN was typed into. */
+    private static final class Guesting {
+        final PairingRequest request;
+        State state = State.AWAITING_APPROVAL;
+        String message;
+        volatile boolean cancelled;
+
+        Guesting(PairingRequest request) {
+            this.request = request;
+        }
+    }
+
+    private final Config config;
+    private final DeviceIdentity identity;
+    private final TrustStore trust;
+    private final EventPoster events = new EventPoster();
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledExecutorService scheduler;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CryptoProvider crypto;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile NodeClock clock;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SyncService sync;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PeerDirectory directory;
+
+    private Hosting hosting;
+    private Guesting guesting;
+
+    /**
+     * @param config   the configuration
+     * @param identity this device
+     * @param trust    the trusted devices
+     */
+    @Activate
+    public PairingService(Config config, @Reference DeviceIdentity identity, @Reference TrustStore trust) {
+        this.config = config;
+        this.identity = identity;
+        this.trust = trust;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "moodhaven-pairing");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.scheduleWithFixedDelay(this::checkExpiry, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        synchronized (this) {
+            if (hosting != null && hosting.ended == null) {
+                end(hosting, State.CANCELLED, "the node is stopping");
+            }
+            if (guesting != null) {
+                guesting.cancelled = true;
+            }
+        }
+        scheduler.shutdownNow();
+    }
+
+    /** Sets the dynamic references, as SCR does (for tests). */
+    void bind(CryptoProvider crypto, NodeClock clock, SyncService sync) {
+        this.crypto = crypto;
+        this.clock = clock;
+        this.sync = sync;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setEvents(EventAdmin admin) {
+        events.bind(admin);
+    }
+
+    void unsetEvents(EventAdmin admin) {
+        events.unbind(admin);
+    }
+
+    // ------------------------------------------------------------------ A: showing the PIN
+
+    @Override
+    public synchronized PairingOffer start() throws PairingException {
+        if (hosting != null && hosting.ended == null) {
+            throw new PairingException(PairingException.ALREADY_OPEN,
+                    "pairing is already open on this device (PIN valid until " + hosting.offer.expiresAt()
+                            + "); cancel it first to get a new PIN");
+        }
+        CryptoProvider crypto = this.crypto;
+        Pin pin = Pin.generate(crypto::randomBytes);
+        PairingHost host = new PairingHost(pin, identity, IdentityChecks.host(identity.deviceId(), trust::find),
+                crypto, clock, random);
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(config.bindAddress().isBlank() ? "0.0.0.0" : config.bindAddress());
+        } catch (IOException e) {
+            throw new PairingException(PairingException.INTERNAL, "the configured pairing bind address "
+                    + config.bindAddress() + " is not an address: " + e.getMessage());
+        }
+        PairingServer server;
+        try {
+            server = PairingServer.open(bind, host, this::answered, Duration.ofSeconds(config.resultWaitSeconds()));
+        } catch (IOException e) {
+            throw new PairingException(PairingException.INTERNAL, "cannot open the pairing server on "
+                    + bind.getHostAddress() + " (" + e.getMessage() + ")", null, e);
+        }
+        String advertised = advertisedHost(bind);
+        String payload = new JsonObjectWriter().number("v", 2).string("host", advertised)
+                .number("port", server.port()).string("deviceId", identity.deviceId()).string("pin", pin.digits())
+                .string("fp", fingerprint(crypto, identity.publicKey())).text();
+        QrCode qr = QrCode.of(payload);
+        PairingOffer offer = new PairingOffer(pin.digits(), advertised, server.port(), identity.deviceId(), payload,
+                qr.svg(), qr.text(), host.created().plus(PIN_LIFETIME));
+        hosting = new Hosting(host, server, offer);
+        LOG.info("Pairing open on port {} until {}", server.port(), offer.expiresAt());
+        post(EventTopics.PAIRING_STARTED, EventTopics.PAIRING_PORT, server.port(),
+                EventTopics.EXPIRES_AT, offer.expiresAt().toString());
+        return offer;
+    }
+
+    /** Called by the pairing server after each answer. */
+    private void answered(String step, PairingOutcome<byte[]> outcome) {
+        synchronized (this) {
+            Hosting current = hosting;
+            if (current == null || current.ended != null) {
+                return;
+            }
+            if (outcome instanceof PairingOutcome.PinMismatch<byte[]> mismatch) {
+                failedAttempt(current, PairingException.PIN_MISMATCH, "a device tried a wrong PIN",
+                        mismatch.remainingAttempts(), Optional.empty());
+            } else if (outcome instanceof PairingOutcome.IdentityRefused<byte[]> refused) {
+                failedAttempt(current, PairingException.IDENTITY_REFUSED,
+                        "a device's identity was refused: " + refused.problem().description(),
+                        refused.remainingAttempts(), Optional.empty());
+            } else if (outcome instanceof PairingOutcome.Expired<byte[]>) {
+                endLater(current, State.EXPIRED, "the PIN expired");
+            } else if ("confirm".equals(step) && outcome instanceof PairingOutcome.Ok<byte[]>) {
+                current.host.pendingApproval().ifPresent(pending -> {
+                    PeerIdentity device = pending.device();
+                    LOG.info("Device {} ({}) completed pairing and awaits approval", device.deviceId(),
+                            device.deviceName());
+                    post(EventTopics.PAIRING_AWAITING_APPROVAL, EventTopics.DEVICE_ID, device.deviceId(),
+                            EventTopics.DEVICE_NAME, device.deviceName(), EventTopics.CODE, pending.checkCode());
+                });
+            } else if ("result".equals(step) && !(outcome instanceof PairingOutcome.Pending<byte[]>)
+                    && current.host.state() != PairingHost.State.AWAITING_APPROVAL) {
+                // B has its answer (approved or declined): nothing more to serve.
+                State state = current.host.state() == PairingHost.State.APPROVED ? State.PAIRED : State.DECLINED;
+                endLater(current, state, state == State.PAIRED ? "paired" : "declined");
+            }
+        }
+    }
+
+    private void failedAttempt(Hosting current, String reason, String message, int attemptsLeft,
+            Optional<String> deviceId) {
+        LOG.info("Pairing attempt failed ({}); {} left", reason, attemptsLeft);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(EventTopics.REASON, reason);
+        properties.put(EventTopics.MESSAGE, message);
+        properties.put(EventTopics.ATTEMPTS_LEFT, attemptsLeft);
+        deviceId.ifPresent(id -> properties.put(EventTopics.DEVICE_ID, id));
+        events.post(EventTopics.PAIRING_FAILED, properties);
+        if (attemptsLeft == 0) {
+            post(EventTopics.PAIRING_PIN_VOID, EventTopics.REASON, PairingException.PIN_VOID);
+            endLater(current, State.PIN_VOID, "three wrong attempts: the PIN is void; start pairing again");
+        }
+    }
+
+    @Override
+    public synchronized Optional<PairingRequest> approve() throws PairingException {
+        Hosting current = hosting;
+        if (current == null || current.ended != null) {
+            return Optional.empty();
+        }
+        Optional<PendingApproval> pending = current.host.pendingApproval();
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        PeerIdentity device = pending.get().device();
+        try {
+            trust.trust(device.toTrustedDevice(clock.now()));
+        } catch (TrustStoreException | IllegalArgumentException e) {
+            throw new PairingException(PairingException.INTERNAL, "cannot trust " + device.deviceName() + ": "
+                    + e.getMessage() + "; nothing changed, try approving again", null, e);
+        }
+        current.host.approve();
+        current.server.decided();
+        LOG.info("Paired with {} ({})", device.deviceId(), device.deviceName());
+        post(EventTopics.PAIRING_PAIRED, EventTopics.DEVICE_ID, device.deviceId(),
+                EventTopics.DEVICE_NAME, device.deviceName());
+        // B fetches the answer with its next result request; close after that at the latest.
+        scheduleEnd(current, State.PAIRED, "paired with " + device.deviceName());
+        return Optional.of(new PairingRequest(device.deviceId(), device.deviceName(), pending.get().checkCode()));
+    }
+
+    @Override
+    public synchronized boolean decline() {
+        Hosting current = hosting;
+        if (current == null || current.ended != null || !current.host.decline()) {
+            return false;
+        }
+        current.server.decided();
+        post(EventTopics.PAIRING_FAILED, EventTopics.REASON, PairingException.DECLINED,
+                EventTopics.MESSAGE, "declined on this device");
+        scheduleEnd(current, State.DECLINED, "declined on this device");
+        return true;
+    }
+
+    @Override
+    public synchronized void cancel() {
+        if (hosting != null && hosting.ended == null) {
+            hosting.host.decline();
+            end(hosting, State.CANCELLED, "cancelled on this device");
+        }
+        if (guesting != null && !isEnded(guesting.state)) {
+            guesting.cancelled = true;
+            guesting.state = State.CANCELLED;
+            guesting.message = "cancelled on this device";
+        }
+    }
+
+    /** Closes the server once B had time to fetch its answer. */
+    private void scheduleEnd(Hosting current, State state, String message) {
+        scheduler.schedule(() -> {
+            synchronized (this) {
+                if (current.ended == null) {
+                    end(current, state, message);
+                }
+            }
+        }, config.resultWaitSeconds() + 5L, TimeUnit.SECONDS);
+    }
+
+    /** Ends outside the server's own request thread (closing the server waits for its requests). */
+    private void endLater(Hosting current, State state, String message) {
+        scheduler.execute(() -> {
+            synchronized (this) {
+                if (current.ended == null) {
+                    end(current, state, message);
+                }
+            }
+        });
+    }
+
+    private void end(Hosting current, State state, String message) {
+        current.ended = state;
+        current.message = message;
+        current.server.close();
+        LOG.info("Pairing ended: {}", message);
+        if (state == State.EXPIRED) {
+            post(EventTopics.PAIRING_EXPIRED, EventTopics.MESSAGE, message);
+        }
+        post(EventTopics.PAIRING_ENDED, EventTopics.REASON, state.name().toLowerCase(java.util.Locale.ROOT),
+                EventTopics.MESSAGE, message);
+    }
+
+    private void checkExpiry() {
+        synchronized (this) {
+            Hosting current = hosting;
+            if (current != null && current.ended == null && current.host.state() == PairingHost.State.EXPIRED) {
+                end(current, State.EXPIRED, "the PIN expired; start pairing again for a new one");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ B: typing the PIN
+
+    @Override
+    public PairingRequest accept(String host, int port, String pin, Optional<String> deviceId,
+            Optional<String> fingerprint) throws PairingException {
+        Pin typed;
+        try {
+            typed = Pin.of(pin == null ? "" : pin.strip());
+        } catch (IllegalArgumentException e) {
+            throw new PairingException(PairingException.INVALID, e.getMessage());
+        }
+        if (deviceId.isPresent() && !DeviceIds.isValid(deviceId.get())) {
+            throw new PairingException(PairingException.INVALID,
+                    "a deviceId is 16 lowercase hex characters, not " + deviceId.get());
+        }
+        synchronized (this) {
+            if (guesting != null && guesting.state == State.AWAITING_APPROVAL) {
+                throw new PairingException(PairingException.ALREADY_OPEN,
+                        "this device is already waiting for another device's approval; cancel it first");
+            }
+        }
+        PairingClient client = new PairingClient(host, port);
+        CryptoProvider crypto = this.crypto;
+        IdentityChecks checks = new IdentityChecks(identity.deviceId(), deviceId, fingerprint, trust::find);
+        PairingGuest guest = new PairingGuest(typed, identity, checks, crypto, random);
+        PairedWithHost paired;
+        try {
+            byte[] round2 = guest.onRound1Answer(client.step("round1", guest.round1Request()));
+            byte[] confirm = guest.onRound2Answer(client.step("round2", round2));
+            paired = guest.onConfirmAnswer(client.step("confirm", confirm));
+        } catch (PairingFailedException e) {
+            PairingException failure = guestFailure(e);
+            post(EventTopics.PAIRING_FAILED, EventTopics.REASON, failure.reason(), EventTopics.MESSAGE,
+                    failure.getMessage());
+            throw failure;
+        } catch (PairingException e) {
+            post(EventTopics.PAIRING_FAILED, EventTopics.REASON, e.reason(), EventTopics.MESSAGE, e.getMessage());
+            throw e;
+        }
+        PeerIdentity device = paired.host();
+        PairingRequest request = new PairingRequest(device.deviceId(), device.deviceName(), paired.checkCode());
+        Guesting current = new Guesting(request);
+        synchronized (this) {
+            guesting = current;
+        }
+        post(EventTopics.PAIRING_AWAITING_APPROVAL, EventTopics.DEVICE_ID, device.deviceId(),
+                EventTopics.DEVICE_NAME, device.deviceName(), EventTopics.CODE, paired.checkCode());
+        byte[] resultBody;
+        try {
+            resultBody = guest.resultRequest();
+        } catch (PairingFailedException e) {
+            throw guestFailure(e);
+        }
+        Thread waiter = new Thread(() -> awaitApproval(current, client, resultBody, device, host),
+                "moodhaven-pairing-result");
+        waiter.setDaemon(true);
+        waiter.start();
+        return request;
+    }
+
+    /** B: asks A for its user's decision until it comes, the PIN's lifetime passes, or B cancels. */
+    private void awaitApproval(Guesting current, PairingClient client, byte[] body, PeerIdentity device,
+            String host) {
+        Instant deadline = Instant.now().plus(PIN_LIFETIME);
+        Duration wait = Duration.ofSeconds(config.resultWaitSeconds() + 15L);
+        try {
+            while (!current.cancelled) {
+                if (client.result(body, wait)) {
+                    paired(current, device, host);
+                    return;
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    guestEnded(current, State.FAILED, "the other device's user did not decide in time; "
+                            + "nothing was trusted");
+                    return;
+                }
+            }
+        } catch (PairingException e) {
+            State state = PairingException.DECLINED.equals(e.reason()) ? State.DECLINED : State.FAILED;
+            guestEnded(current, state, e.getMessage());
+            post(EventTopics.PAIRING_FAILED, EventTopics.REASON, e.reason(), EventTopics.MESSAGE, e.getMessage(),
+                    EventTopics.DEVICE_ID, device.deviceId());
+        }
+    }
+
+    private void paired(Guesting current, PeerIdentity device, String host) {
+        synchronized (this) {
+            if (current.cancelled) {
+                return; // B's user cancelled meanwhile: B trusts nothing
+            }
+            try {
+                trust.trust(device.toTrustedDevice(clock.now()));
+            } catch (TrustStoreException | IllegalArgumentException e) {
+                guestEnded(current, State.FAILED, "approved, but this device cannot write its trust list: "
+                        + e.getMessage());
+                return;
+            }
+            guestEnded(current, State.PAIRED, "paired with " + device.deviceName());
+        }
+        LOG.info("Paired with {} ({})", device.deviceId(), device.deviceName());
+        post(EventTopics.PAIRING_PAIRED, EventTopics.DEVICE_ID, device.deviceId(),
+                EventTopics.DEVICE_NAME, device.deviceName());
+        firstSync(device, host);
+    }
+
+    /**
+     * B starts the first sync (PROTOCOL.md section 5): at the sync address discovery knows
+     * for A, else at the address pairing used on the sync port PROTOCOL.md section 3 derives
+     * from A's deviceId. A node on another port that discovery has not seen yet is reached
+     * by the next sync that knows its address.
+     */
+    private void firstSync(PeerIdentity device, String host) {
+        SyncService service = sync;
+        if (service == null) {
+            return;
+        }
+        PeerDirectory peers = directory;
+        SyncAddress address = Optional.ofNullable(peers).flatMap(found -> found.find(device.deviceId()))
+                .map(Peer::address)
+                .orElseGet(() -> new SyncAddress(host, DeviceIds.defaultSyncPort(device.deviceId())));
+        SyncResult result = service.sync(device.deviceId(), Optional.of(address));
+        LOG.info("First sync with {}: {}", device.deviceId(), result.ok() ? "done" : result.message());
+    }
+
+    private synchronized void guestEnded(Guesting current, State state, String message) {
+        if (!isEnded(current.state)) {
+            current.state = state;
+            current.message = message;
+        }
+    }
+
+    private static PairingException guestFailure(PairingFailedException e) {
+        return switch (e.reason()) {
+            case KEY_CONFIRMATION_FAILED -> new PairingException(PairingException.PROTOCOL_ERROR,
+                    "the other device's confirmation does not match: someone may be interfering on the network; "
+                            + "nothing was trusted, start pairing again");
+            case IDENTITY_REFUSED -> new PairingException(PairingException.IDENTITY_REFUSED,
+                    "the other device's identity was refused: " + e.getMessage() + "; nothing was trusted");
+            default -> new PairingException(PairingException.PROTOCOL_ERROR,
+                    "the other device broke the pairing protocol (" + e.getMessage() + "); nothing was trusted");
+        };
+    }
+
+    // ------------------------------------------------------------------ both
+
+    @Override
+    public synchronized Optional<PairingStatus> status() {
+        if (hosting != null && (hosting.ended == null || guesting == null)) {
+            Hosting current = hosting;
+            State state = current.ended != null ? current.ended : switch (current.host.state()) {
+                case AWAITING_APPROVAL -> State.AWAITING_APPROVAL;
+                case APPROVED -> State.PAIRED;
+                case DECLINED -> State.DECLINED;
+                case VOID -> State.PIN_VOID;
+                case EXPIRED -> State.EXPIRED;
+                default -> State.OPEN;
+            };
+            Optional<PairingRequest> request = current.host.pendingApproval().map(pending -> new PairingRequest(
+                    pending.device().deviceId(), pending.device().deviceName(), pending.checkCode()));
+            return Optional.of(new PairingStatus(Role.SHOWING_PIN, state,
+                    state == State.OPEN || state == State.AWAITING_APPROVAL ? Optional.of(current.offer)
+                            : Optional.empty(),
+                    Math.max(0, PairingHost.MAX_FAILED_ATTEMPTS - current.host.failedAttempts()), request,
+                    Optional.ofNullable(current.message)));
+        }
+        if (guesting != null) {
+            return Optional.of(new PairingStatus(Role.ENTERING_PIN, guesting.state, Optional.empty(), 0,
+                    Optional.of(guesting.request), Optional.ofNullable(guesting.message)));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isEnded(State state) {
+        return state != State.OPEN && state != State.AWAITING_APPROVAL;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void post(String topic, Object... keysAndValues) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+            properties.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        events.post(topic, properties);
+    }
+
+    /** @return b64url (no padding) of SHA-256 of the raw public key: the QR code's {@code fp} */
+    static String fingerprint(CryptoProvider crypto, byte[] publicKey) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(crypto.sha256(publicKey));
+    }
+
+    /** The address to show and put in the QR code. */
+    private String advertisedHost(InetAddress bind) {
+        if (!config.advertisedHost().isBlank()) {
+            return config.advertisedHost().strip();
+        }
+        if (!bind.isAnyLocalAddress()) {
+            return bind.getHostAddress();
+        }
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof Inet4Address && !address.isLoopbackAddress()
+                            && !address.isLinkLocalAddress()) {
+                        return address.getHostAddress();
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            LOG.warn("Cannot list network interfaces: {}", e.toString());
+        }
+        return InetAddress.getLoopbackAddress().getHostAddress();
+    }
+}

@@ -1,0 +1,191 @@
+package org.moodhaven.shell.internal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.moodhaven.api.pairing.Pairing;
+import org.moodhaven.api.pairing.PairingException;
+import org.moodhaven.api.pairing.PairingOffer;
+import org.moodhaven.api.pairing.PairingRequest;
+import org.moodhaven.api.pairing.PairingStatus;
+import org.moodhaven.api.pairing.PairingStatus.State;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Pairing at the console (PROTOCOL.md section 5): {@code mh:pair} shows a PIN and QR
+ * code and asks for approval when a device completes the exchange; {@code mh:accept}
+ * types another device's PIN; {@code mh:approve} and {@code mh:decline} decide from
+ * another console.
+ */
+@Component(service = PairingCommands.class, property = {
+        "osgi.command.scope=mh",
+        "osgi.command.function=pair",
+        "osgi.command.function=accept",
+        "osgi.command.function=approve",
+        "osgi.command.function=decline"})
+public final class PairingCommands {
+
+    /** How often a waiting command looks at the pairing again. */
+    private static final Duration POLL = Duration.ofMillis(200);
+    /** Longer than a PIN lives: a wait always ends with the pairing. */
+    private static final Duration LONGEST_WAIT = Duration.ofMinutes(6);
+
+    private final Pairing pairing;
+
+    /**
+     * @param pairing the pairing service
+     */
+    @Activate
+    public PairingCommands(@Reference Pairing pairing) {
+        this.pairing = pairing;
+    }
+
+    /**
+     * @param session the console
+     * @return how pairing ended
+     * @throws CommandFailure if pairing cannot start or the console closes
+     */
+    @Descriptor("Pair a new device: shows a PIN and QR code to use on the other device, then asks you to approve it")
+    public String pair(CommandSession session) throws CommandFailure {
+        return CommandFailure.run(() -> {
+            PairingOffer offer = pairing.start();
+            PrintStream out = session.getConsole();
+            out.println(offer.qrText());
+            out.println("PIN: " + offer.pin() + "   (this device: " + offer.deviceId() + " at " + offer.host() + ", "
+                    + "pairing port " + offer.port() + ")");
+            out.println("On the other device, pick this one from the nearby devices, or run:");
+            out.println("  mh:accept " + offer.host() + " " + offer.port() + " <PIN>");
+            out.println("The PIN is valid until " + offer.expiresAt() + "; three wrong tries void it. "
+                    + "Waiting (Ctrl-C to cancel)...");
+            out.flush();
+            try {
+                PairingStatus status = await(s -> s.state() != State.OPEN);
+                if (status.state() != State.AWAITING_APPROVAL) {
+                    return ended(status);
+                }
+                PairingRequest request = status.request().orElseThrow();
+                out.println();
+                out.println("Device \"" + request.deviceName() + "\" (" + request.deviceId()
+                        + ") wants to pair.");
+                out.println("Check code: " + request.code() + "  (the other device shows a code too: they must "
+                        + "be the same)");
+                String answer = new ConsoleInput(session).readAnswer("Approve this device? [y/N] ");
+                if (answer.equalsIgnoreCase("y") || answer.equalsIgnoreCase("yes")) {
+                    return pairing.approve().map(device -> "Paired with \"" + device.deviceName()
+                            + "\" (" + device.deviceId() + "); it starts the first sync.")
+                            .orElse("Nothing to approve any more: " + ended(pairing.status().orElseThrow()));
+                }
+                pairing.decline();
+                return "Declined: nothing was trusted.";
+            } catch (InterruptedException e) {
+                pairing.cancel();
+                Thread.currentThread().interrupt();
+                return "Pairing cancelled.";
+            } catch (IOException e) {
+                pairing.cancel();
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * @param session the console
+     * @param host    the other device's address
+     * @param port    its pairing port
+     * @param pin     the PIN it shows
+     * @return how pairing ended
+     * @throws CommandFailure if the PIN is wrong, the other device unreachable or it declined
+     */
+    @Descriptor("Pair with a device that shows a PIN (mh:pair on it)")
+    public String accept(CommandSession session,
+            @Descriptor("its address, as it shows it") String host,
+            @Descriptor("its pairing port, as it shows it") int port,
+            @Descriptor("the 6-digit PIN it shows") String pin) throws CommandFailure {
+        return accept(session, host, port, pin, null);
+    }
+
+    /**
+     * @param session  the console
+     * @param host     the other device's address
+     * @param port     its pairing port
+     * @param pin      the PIN it shows
+     * @param deviceId the deviceId it shows, checked against what it proves
+     * @return how pairing ended
+     * @throws CommandFailure if the PIN is wrong, the other device unreachable or it declined
+     */
+    @Descriptor("Pair with a device that shows a PIN, checking its deviceId")
+    public String accept(CommandSession session,
+            @Descriptor("its address, as it shows it") String host,
+            @Descriptor("its pairing port, as it shows it") int port,
+            @Descriptor("the 6-digit PIN it shows") String pin,
+            @Descriptor("its deviceId, as it shows it") String deviceId) throws CommandFailure {
+        return CommandFailure.run(() -> {
+            PairingRequest request = pairing.accept(host, port, pin, Optional.ofNullable(deviceId), Optional.empty());
+            PrintStream out = session.getConsole();
+            out.println("Check code: " + request.code() + "  (\"" + request.deviceName() + "\", "
+                    + request.deviceId() + " shows a code too: they must be the same)");
+            out.println("Waiting for approval on the other device (Ctrl-C to stop waiting)...");
+            out.flush();
+            try {
+                return ended(await(PairingStatus::ended));
+            } catch (InterruptedException e) {
+                pairing.cancel();
+                Thread.currentThread().interrupt();
+                return "Stopped waiting: nothing was trusted on this device.";
+            }
+        });
+    }
+
+    /**
+     * @return what happened
+     * @throws CommandFailure if the trust list cannot be written
+     */
+    @Descriptor("Approve the device waiting to pair with this one (see mh:pair)")
+    public String approve() throws CommandFailure {
+        return CommandFailure.run(() -> pairing.approve()
+                .map(device -> "Paired with \"" + device.deviceName() + "\" (" + device.deviceId()
+                        + ").")
+                .orElse("No device is waiting for approval."));
+    }
+
+    /**
+     * @return what happened
+     */
+    @Descriptor("Decline the device waiting to pair with this one (see mh:pair)")
+    public String decline() {
+        return pairing.decline() ? "Declined: nothing was trusted." : "No device is waiting for approval.";
+    }
+
+    private PairingStatus await(Predicate<PairingStatus> done) throws InterruptedException, PairingException {
+        long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<PairingStatus> status = pairing.status();
+            if (status.isPresent() && done.test(status.get())) {
+                return status.get();
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        throw new PairingException(PairingException.INTERNAL, "pairing did not end in time");
+    }
+
+    private static String ended(PairingStatus status) {
+        String message = status.message().orElse("");
+        return switch (status.state()) {
+            case PAIRED -> "Paired" + (status.request().isPresent() ? " with \""
+                    + status.request().get().deviceName() + "\" (" + status.request().get().deviceId()
+                    + ")" : "") + ".";
+            case DECLINED -> "Declined: nothing was trusted.";
+            case PIN_VOID -> "Three wrong PINs: this PIN is void. Run mh:pair again for a new one.";
+            case EXPIRED -> "The PIN expired. Run mh:pair again for a new one.";
+            case CANCELLED -> "Pairing cancelled.";
+            default -> "Pairing failed" + (message.isEmpty() ? "." : ": " + message);
+        };
+    }
+}
