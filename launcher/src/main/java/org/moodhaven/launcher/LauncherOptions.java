@@ -16,9 +16,20 @@ import java.util.Optional;
  * @param allowLegacyV1 accept protocol version 1 from devices configured for it
  * @param headless      run without an interactive console
  * @param help          only print the usage
+ * @param mdns          announce this node and browse for others by mDNS ({@code --no-mdns} turns it off)
+ * @param mdnsName      put the device name in the mDNS announcement ({@code --no-mdns-name} turns it off)
+ * @param mdnsInterfaces the local addresses or interface names mDNS uses; empty for every IPv4 one
  */
 public record LauncherOptions(Path dataFolder, Optional<String> name, Optional<Integer> syncPort, int httpPort,
-                              boolean allowLegacyV1, boolean headless, boolean help) {
+                              boolean allowLegacyV1, boolean headless, boolean help, boolean mdns,
+                              boolean mdnsName, List<String> mdnsInterfaces) {
+
+    /**
+     * @throws NullPointerException if a list or optional is missing
+     */
+    public LauncherOptions {
+        mdnsInterfaces = List.copyOf(mdnsInterfaces);
+    }
 
     /** The default port of the web UI and JSON API. */
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -39,6 +50,12 @@ public record LauncherOptions(Path dataFolder, Optional<String> name, Optional<I
               --allow-legacy-v1
                              accept sync protocol version 1 from devices marked "protocol": 1 in
                              trusted_devices.json; version 1 is not secure (see docs/security.md)
+              --no-mdns      do not announce this node on the LAN nor look for others by multicast DNS;
+                             devices are then reached only by address (see docs/discovery.md)
+              --no-mdns-name announce this node without its device name (anyone on the LAN can read it)
+              --mdns-interfaces LIST
+                             comma-separated local addresses or interface names for mDNS, e.g. eth0
+                             (default: every IPv4 address of every interface that is up)
               --headless     run as a service, without the interactive console
               --help         show this help
 
@@ -58,6 +75,9 @@ public record LauncherOptions(Path dataFolder, Optional<String> name, Optional<I
         boolean allowLegacyV1 = false;
         boolean headless = false;
         boolean help = false;
+        boolean mdns = true;
+        boolean mdnsName = true;
+        List<String> mdnsInterfaces = List.of();
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String flag = rest.remove(0);
@@ -68,12 +88,29 @@ public record LauncherOptions(Path dataFolder, Optional<String> name, Optional<I
                 case "--http-port" -> httpPort = port(flag, value(flag, rest));
                 case "--allow-legacy-v1" -> allowLegacyV1 = true;
                 case "--headless" -> headless = true;
+                case "--no-mdns" -> mdns = false;
+                case "--no-mdns-name" -> mdnsName = false;
+                case "--mdns-interfaces" -> mdnsInterfaces = interfaces(flag, value(flag, rest));
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
         return new LauncherOptions(data.toAbsolutePath().normalize(), Optional.ofNullable(name),
-                Optional.ofNullable(syncPort), httpPort, allowLegacyV1, headless, help);
+                Optional.ofNullable(syncPort), httpPort, allowLegacyV1, headless, help, mdns, mdnsName,
+                mdnsInterfaces);
+    }
+
+    private static List<String> interfaces(String flag, String value) {
+        List<String> items = new ArrayList<>();
+        for (String item : value.split(",", -1)) {
+            String name = item.strip();
+            if (name.isEmpty() || name.length() > 64 || !name.chars().allMatch(c -> c > ' ' && c < 127)) {
+                throw new IllegalArgumentException(flag + " needs addresses or interface names separated by "
+                        + "commas, not " + value);
+            }
+            items.add(name);
+        }
+        return items;
     }
 
     private static int port(String flag, String value) {

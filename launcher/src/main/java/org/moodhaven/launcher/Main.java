@@ -121,6 +121,11 @@ public final class Main {
         properties.put(PREFIX + "headless", Boolean.toString(options.headless()));
         options.syncPort().ifPresent(port -> properties.put(PREFIX + "sync.port", Integer.toString(port)));
         properties.put(PREFIX + "sync.allowLegacyV1", Boolean.toString(options.allowLegacyV1()));
+        properties.put(PREFIX + "mdns.enabled", Boolean.toString(options.mdns()));
+        properties.put(PREFIX + "mdns.announceName", Boolean.toString(options.mdnsName()));
+        if (!options.mdnsInterfaces().isEmpty()) {
+            properties.put(PREFIX + "mdns.interfaces", String.join(",", options.mdnsInterfaces()));
+        }
         // The web UI and JSON API listen on the loopback interface only: they can change the trust list.
         properties.put("org.apache.felix.http.host", "127.0.0.1");
         properties.put("org.osgi.service.http.port", Integer.toString(options.httpPort()));

@@ -24,6 +24,20 @@ class LauncherOptionsTest {
         assertEquals(Optional.empty(), options.syncPort());
         assertEquals(8080, options.httpPort());
         assertFalse(options.allowLegacyV1());
+        assertTrue(options.mdns());
+        assertTrue(options.mdnsName());
+        assertEquals(java.util.List.of(), options.mdnsInterfaces());
+    }
+
+    @Test
+    void readsTheDiscoveryFlags() {
+        LauncherOptions options = LauncherOptions.parse(
+                new String[] {"--no-mdns", "--no-mdns-name", "--mdns-interfaces", "eth0, 192.168.1.20"}, HOME);
+        assertFalse(options.mdns());
+        assertFalse(options.mdnsName());
+        assertEquals(java.util.List.of("eth0", "192.168.1.20"), options.mdnsInterfaces());
+        assertThrows(IllegalArgumentException.class,
+                () -> LauncherOptions.parse(new String[] {"--mdns-interfaces", "eth0,,wlan0"}, HOME));
     }
 
     @Test

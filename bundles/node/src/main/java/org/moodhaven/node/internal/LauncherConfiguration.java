@@ -30,6 +30,9 @@ public final class LauncherConfiguration {
     /** The sync engine's configuration pid (the node bundle does not depend on the sync bundle). */
     static final String SYNC_PID = "moodhaven.sync";
 
+    /** The discovery's configuration pid (likewise not a dependency of this bundle). */
+    static final String DISCOVERY_PID = "moodhaven.discovery.mdns";
+
     private static final Logger LOG = LoggerFactory.getLogger(LauncherConfiguration.class);
 
     /**
@@ -62,6 +65,21 @@ public final class LauncherConfiguration {
         }
         syncValues.put("allowLegacyV1", Boolean.parseBoolean(valueOr(context, "sync.allowLegacyV1", "false")));
         write(configAdmin, SYNC_PID, syncValues);
+
+        // Discovery announces the protocol versions the sync engine accepts, so it gets the same flag.
+        Configuration discovery = configAdmin.getConfiguration(DISCOVERY_PID, "?");
+        Hashtable<String, Object> discoveryValues = discovery.getProperties() == null ? new Hashtable<>()
+                : copy(discovery.getProperties());
+        discoveryValues.put("allowLegacyV1", syncValues.get("allowLegacyV1"));
+        discoveryValues.put("mdnsEnabled", Boolean.parseBoolean(valueOr(context, "mdns.enabled", "true")));
+        discoveryValues.put("announceName", Boolean.parseBoolean(valueOr(context, "mdns.announceName", "true")));
+        String interfaces = context.getProperty(PREFIX + "mdns.interfaces");
+        if (interfaces == null) {
+            discoveryValues.remove("interfaces");
+        } else {
+            discoveryValues.put("interfaces", interfaces.split(","));
+        }
+        write(configAdmin, DISCOVERY_PID, discoveryValues);
     }
 
     private static Hashtable<String, Object> copy(Dictionary<String, Object> properties) {
