@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.moodhaven.api.discovery.PeerDirectory;
 import org.moodhaven.api.identity.DeviceIdentity;
 import org.moodhaven.api.journal.Journal;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -34,7 +35,7 @@ public class ShellCommandsIT extends NodeTestSupport {
         await(Journal.class, null);
         String help = execute("help", "");
         for (String command : new String[] {"unlock", "lock", "write", "edit", "entries", "show", "history",
-                "restore", "id", "status", "stop", "trusted", "revoke"}) {
+                "restore", "id", "status", "stop", "trusted", "revoke", "peers", "addpeer", "removepeer"}) {
             assertTrue(command + " in\n" + help, help.contains("mh:" + command));
         }
         String writeHelp = execute("help mh:write", "");
@@ -97,5 +98,28 @@ public class ShellCommandsIT extends NodeTestSupport {
         execute("mh:lock", "");
         execute("mh:unlock", PASSWORD + "\n");
         assertTrue(execute("mh:entries", "").contains("Only for the right password."));
+    }
+
+    @Test
+    public void aPersonAddsListsAndRemovesAPeerByAddress() throws Exception {
+        PeerDirectory directory = await(PeerDirectory.class, null);
+        String added = execute("mh:add-peer 127.0.0.1:45999", "");
+        assertTrue(added, added.startsWith("Added peer 127.0.0.1:45999;"));
+        assertTrue(added, added.contains("pair with it"));
+        assertTrue(directory.peers().stream().anyMatch(p -> p.host().equals("127.0.0.1") && p.port() == 45999));
+
+        String peers = execute("mh:peers", "");
+        assertTrue(peers, peers.startsWith("DEVICE ID") || peers.startsWith("Multicast discovery is off"));
+        assertTrue(peers, Pattern.compile("(?m)^-\\s+-\\s+127\\.0\\.0\\.1:45999\\s+manual\\s+no\\s+-\\s+\\S+Z\\s+-$")
+                .matcher(peers).find());
+
+        String removed = execute("mh:remove-peer 127.0.0.1:45999", "");
+        assertTrue(removed, removed.startsWith("Removed peer 127.0.0.1:45999."));
+        assertFalse(execute("mh:peers", ""), execute("mh:peers", "").contains("127.0.0.1:45999"));
+        String again = execute("mh:remove-peer 127.0.0.1:45999", "");
+        assertTrue(again, again.startsWith("No peer was added at 127.0.0.1:45999; nothing changed."));
+
+        String refused = executeFailing("mh:add-peer 127.0.0.1", "");
+        assertTrue(refused, refused.startsWith("Expected host:port"));
     }
 }

@@ -50,6 +50,7 @@ final class CommandFailure extends Exception {
             return body.call();
         } catch (JournalLockedException | EntryRejectedException | StoreException | TrustStoreException
                  | org.moodhaven.api.pairing.PairingException
+                 | org.moodhaven.api.discovery.PeerDirectoryException
                  | NoSuchElementException | IllegalArgumentException | java.io.IOException e) {
             throw new CommandFailure(capitalized(e.getMessage()), e);
         } catch (Exception e) {

@@ -33,6 +33,17 @@ final class Texts {
         return text.substring(0, text.offsetByCodePoints(0, width - 3)) + "...";
     }
 
+    /**
+     * @param text  text from anywhere, a peer's name included
+     * @param width the column width, in code points
+     * @return the text shortened to the width and padded with spaces to it, so that the
+     *         columns after it stay in place whatever the text is
+     */
+    static String pad(String text, int width) {
+        String shortened = shorten(text, width);
+        return shortened + " ".repeat(width - shortened.codePointCount(0, shortened.length()));
+    }
+
     static String mood(Integer mood) {
         return mood == null ? "-" : Integer.toString(mood);
     }

@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.moodhaven.api.discovery.PeerDirectory;
 import org.moodhaven.api.entry.CanonicalJson;
 import org.moodhaven.api.entry.Entry;
 import org.moodhaven.api.entry.Timestamps;
@@ -50,8 +51,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The JSON API of ARCHITECTURE.md under {@code /api/}: identity, the journal
- * salt, entries (already encrypted: the browser encrypts), syncs, and the
- * trusted devices. Every request passes the {@link RequestGuard}; answers are
+ * salt, entries (already encrypted: the browser encrypts), syncs, the
+ * trusted devices, pairing ({@link PairingRoutes}) and peers ({@link PeersRoutes}). Every request passes the {@link RequestGuard}; answers are
  * JSON, errors {@code {"error": code, "message": text}} with a 4xx or 5xx status.
  */
 @Component(service = Servlet.class)
@@ -86,6 +87,10 @@ public final class ApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile Pairing pairing;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile PeerDirectory peers;
 
     /**
      * @param token    the API token
@@ -153,6 +158,7 @@ public final class ApiServlet extends HttpServlet {
             case "sync" -> syncRoute(method, parts, request, response);
             case "trusted" -> trusted(method, parts, response);
             case "pairing" -> pairingRoute(method, parts, request, response);
+            case "peers" -> peersRoute(method, parts, request, response);
             default -> error(response, 404, "not_found", "no such API path");
         }
     }
@@ -319,6 +325,23 @@ public final class ApiServlet extends HttpServlet {
         } else {
             PairingRoutes.Answer answer = PairingRoutes.route(current, method, parts.length == 3 ? parts[2] : "",
                     request);
+            json(response, answer.status(), answer.body());
+        }
+    }
+
+    // ------------------------------------------------------------------ peers
+
+    private void peersRoute(String method, String[] parts, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, WireJson.BadRequest {
+        PeerDirectory current = peers;
+        if (current == null) {
+            error(response, 503, "discovery_unavailable", "discovery is not running on this node (bundle "
+                    + "moodhaven.discovery.mdns; its log says why); trusted devices still sync at a given address");
+        } else if (parts.length > 3) {
+            error(response, 404, "not_found", "no such API path");
+        } else {
+            PeersRoutes.Answer answer = PeersRoutes.route(current, sync, method, parts.length == 3 ? parts[2] : "",
+                    request.getInputStream());
             json(response, answer.status(), answer.body());
         }
     }

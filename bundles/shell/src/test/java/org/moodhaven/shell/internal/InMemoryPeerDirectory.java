@@ -1,0 +1,72 @@
+package org.moodhaven.shell.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.moodhaven.api.discovery.Peer;
+import org.moodhaven.api.discovery.PeerDirectory;
+import org.moodhaven.api.discovery.PeerDirectoryException;
+
+/** A peer directory in memory: announced peers are set by the test, manual ones kept in a list. */
+final class InMemoryPeerDirectory implements PeerDirectory {
+
+    static final Instant NOW = Instant.parse("2026-03-18T10:00:00Z");
+
+    final List<Peer> announced = new ArrayList<>();
+    final List<Peer> manual = new ArrayList<>();
+    private final Set<String> trusted;
+    boolean multicast = true;
+    /** When set, writes fail as a full disk would. */
+    boolean failWrites;
+
+    InMemoryPeerDirectory(Set<String> trusted) {
+        this.trusted = trusted;
+    }
+
+    @Override
+    public synchronized List<Peer> peers() {
+        List<Peer> all = new ArrayList<>(announced);
+        all.addAll(manual);
+        return all;
+    }
+
+    @Override
+    public synchronized Optional<Peer> find(String deviceId) {
+        return peers().stream().filter(p -> deviceId.equals(p.deviceId())).findFirst();
+    }
+
+    @Override
+    public synchronized Peer addManual(String host, int port, Optional<String> deviceId)
+            throws PeerDirectoryException {
+        if (host == null || host.isBlank() || host.contains(" ")) {
+            throw new IllegalArgumentException("cannot add this peer: not a host name or address: " + host);
+        }
+        if (deviceId.isPresent() && !deviceId.get().matches("[0-9a-f]{16}")) {
+            throw new IllegalArgumentException("cannot add this peer: a deviceId is 16 lowercase hex characters");
+        }
+        if (failWrites) {
+            throw new PeerDirectoryException("could not save the peer: disk full", null);
+        }
+        Peer peer = new Peer(deviceId.orElse(null), null, host, port, List.of(), null, Peer.Source.MANUAL,
+                deviceId.map(trusted::contains).orElse(false), NOW);
+        manual.removeIf(p -> p.host().equals(host) && p.port() == port);
+        manual.add(peer);
+        return peer;
+    }
+
+    @Override
+    public synchronized boolean removeManual(String host, int port) throws PeerDirectoryException {
+        if (failWrites) {
+            throw new PeerDirectoryException("could not save the peers: disk full", null);
+        }
+        return manual.removeIf(p -> p.host().equals(host) && p.port() == port);
+    }
+
+    @Override
+    public boolean multicastEnabled() {
+        return multicast;
+    }
+}
