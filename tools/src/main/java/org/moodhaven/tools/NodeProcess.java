@@ -77,6 +77,29 @@ public final class NodeProcess implements AutoCloseable {
         return new NodeProcess(builder.start());
     }
 
+    /**
+     * Starts a node inside a network namespace ({@code ip netns exec NAME}), with exactly
+     * the flags given: a namespace has its own ports, so nothing is added.
+     *
+     * @param namespace the network namespace
+     * @param data      the data folder
+     * @param home      the HOME and temporary folder of the process
+     * @param args      launcher flags
+     * @return the started process (the VM's: {@code ip netns exec} and the start script exec it)
+     * @throws IOException if it cannot be started
+     */
+    public static NodeProcess startInNamespace(String namespace, Path data, Path home, String... args)
+            throws IOException {
+        Path tmp = Files.createDirectories(home.resolve("tmp"));
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace,
+                DIST.resolve("bin").resolve("moodhaven").toString(), "--data", data.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("HOME", home.toString());
+        builder.environment().put("JAVA_OPTS", "-Xmx256m -Djava.io.tmpdir=" + tmp);
+        return new NodeProcess(builder.start());
+    }
+
     private void readOutput() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
