@@ -372,6 +372,8 @@ public final class SyncEngine implements SyncService, EventHandler {
             finished(device, Direction.INCOMING, started, connection.remoteAddress(), protocol, connection, outcome);
         } catch (SyncFailure | IOException | RuntimeException e) {
             if (device != null) {
+                // The slot is free before anyone hears of the failure: a device told of it may retry at once.
+                incoming.remove(device.deviceId(), tracked);
                 failed(device, Direction.INCOMING, started, connection.remoteAddress(), protocol, connection, e);
             } else {
                 LOG.debug("a connection from {} ended during its handshake: {}", connection.remoteAddress(),
