@@ -23,6 +23,9 @@ public final class RecordingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final Thread acceptor;
+    /** Bytes kept per direction for {@link Direction#captured()}: enough for a handshake or a pairing. */
+    public static final int CAPTURE = 1 << 20;
+
     public final Direction clientToServer = new Direction();
     public final Direction serverToClient = new Direction();
     /** Called with the bytes relayed so far from client to server, after each chunk. */
@@ -32,10 +35,25 @@ public final class RecordingProxy implements AutoCloseable {
     public static final class Direction {
         public final AtomicLong bytes = new AtomicLong();
         public final List<Integer> frames = new CopyOnWriteArrayList<>();
+        /** The first {@link #CAPTURE} bytes relayed, as they were. */
+        private final java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
 
-        public void reset() {
+        /** @return the first bytes relayed (at most {@link #CAPTURE}), for a test to look into */
+        public synchronized byte[] captured() {
+            return captured.toByteArray();
+        }
+
+        synchronized void capture(byte[] buffer, int length) {
+            int room = CAPTURE - captured.size();
+            if (room > 0) {
+                captured.write(buffer, 0, Math.min(room, length));
+            }
+        }
+
+        public synchronized void reset() {
             bytes.set(0);
             frames.clear();
+            captured.reset();
         }
     }
 
@@ -83,6 +101,7 @@ public final class RecordingProxy implements AutoCloseable {
                     out.write(buffer, 0, n);
                     out.flush();
                     long total = record.bytes.addAndGet(n);
+                    record.capture(buffer, n);
                     splitter.feed(buffer, n);
                     if (fromClient) {
                         onClientBytes.accept(total);

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,7 @@ import org.moodhaven.testing.Configs;
 import org.moodhaven.testing.ManualClock;
 import org.moodhaven.testing.SeedIdentity;
 import org.moodhaven.testing.TestNodeSettings;
+import org.moodhaven.tools.RecordingProxy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
@@ -250,6 +252,55 @@ class PairingServiceTest {
 
         assertEquals(PairingException.IDENTITY_REFUSED, refused.reason());
         assertFalse(b.trusts(a));
+    }
+
+    @Test
+    void aRecorderOfTheWholeExchangeLearnsNoPinAndCannotPairWithWhatItRecorded() throws Exception {
+        PairingOffer offer = a.pairing.start();
+        Map<String, String> recorded;
+        String seen;
+        try (RecordingProxy proxy = new RecordingProxy(offer.port())) {
+            b.pairing.accept("127.0.0.1", proxy.port(), offer.pin(), Optional.of(offer.deviceId()), Optional.empty());
+            a.await(EventTopics.PAIRING_AWAITING_APPROVAL);
+            a.pairing.decline();
+            b.await(EventTopics.PAIRING_FAILED);
+            a.await(EventTopics.PAIRING_ENDED);
+            seen = new String(proxy.clientToServer.captured(), StandardCharsets.ISO_8859_1)
+                    + new String(proxy.serverToClient.captured(), StandardCharsets.ISO_8859_1);
+            recorded = requestBodies(new String(proxy.clientToServer.captured(), StandardCharsets.UTF_8));
+        }
+        assertTrue(seen.contains("/pair/v2/confirm"), "the recorder saw the whole exchange");
+        assertFalse(seen.contains(offer.pin()), "the PIN never crossed the network");
+        assertFalse(seen.contains(b.identity.deviceName()), "the identities crossed sealed");
+
+        // With a new PIN, it replays B's recorded steps: the J-PAKE proofs were made for
+        // another exchange, and fail before any guess is counted.
+        PairingOffer next = a.pairing.start();
+        HttpResponse<String> round1 = post(next.port(), "round1", recorded.get("round1"));
+        assertEquals(200, round1.statusCode(), "a round 1 alone proves nothing and costs nothing");
+        String token = round1.body().replaceAll(".*\"attempt\":\"([A-Za-z0-9_-]+)\".*", "$1");
+        String round2 = recorded.get("round2").replaceAll("\"attempt\":\"[A-Za-z0-9_-]+\"",
+                "\"attempt\":\"" + token + "\"");
+        assertEquals(400, post(next.port(), "round2", round2).statusCode());
+        assertEquals(409, post(next.port(), "confirm", recorded.get("confirm")).statusCode());
+        assertEquals(PairingHost.MAX_FAILED_ATTEMPTS, a.pairing.status().orElseThrow().attemptsLeft());
+        assertFalse(a.trusts(b));
+        assertFalse(b.trusts(a));
+    }
+
+    /** The bodies of the POST requests in a recorded HTTP/1.1 byte stream, by step. */
+    private static Map<String, String> requestBodies(String stream) {
+        Map<String, String> bodies = new java.util.HashMap<>();
+        int at = 0;
+        while ((at = stream.indexOf("POST /pair/v2/", at)) >= 0) {
+            String step = stream.substring(at + "POST /pair/v2/".length()).split(" ", 2)[0];
+            int headersEnd = stream.indexOf("\r\n\r\n", at);
+            String headers = stream.substring(at, headersEnd).toLowerCase(java.util.Locale.ROOT);
+            int length = Integer.parseInt(headers.replaceAll("(?s).*content-length: *([0-9]+).*", "$1"));
+            bodies.put(step, stream.substring(headersEnd + 4, headersEnd + 4 + length));
+            at = headersEnd + 4 + length;
+        }
+        return bodies;
     }
 
     @Test
