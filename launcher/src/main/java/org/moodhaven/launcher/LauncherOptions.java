@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param mdns          announce this node and browse for others by mDNS ({@code --no-mdns} turns it off)
  * @param mdnsName      put the device name in the mDNS announcement ({@code --no-mdns-name} turns it off)
  * @param mdnsInterfaces the local addresses or interface names mDNS uses; empty for every IPv4 one
+ * @param autoSync      sync with trusted devices by itself (PROTOCOL.md 8; {@code --no-auto-sync} turns it off)
  */
 public record LauncherOptions(Path dataFolder, Optional<String> name, Optional<Integer> syncPort, int httpPort,
                               boolean allowLegacyV1, boolean headless, boolean help, boolean mdns,
-                              boolean mdnsName, List<String> mdnsInterfaces) {
+                              boolean mdnsName, List<String> mdnsInterfaces, boolean autoSync) {
 
     /**
      * @throws NullPointerException if a list or optional is missing
@@ -56,6 +57,7 @@ public record LauncherOptions(Path dataFolder, Optional<String> name, Optional<I
               --mdns-interfaces LIST
                              comma-separated local addresses or interface names for mDNS, e.g. eth0
                              (default: every IPv4 address of every interface that is up)
+              --no-auto-sync sync only when asked (mh:sync, the web UI, the API), never by itself
               --headless     run as a service, without the interactive console
               --help         show this help
 
@@ -78,6 +80,7 @@ public record LauncherOptions(Path dataFolder, Optional<String> name, Optional<I
         boolean mdns = true;
         boolean mdnsName = true;
         List<String> mdnsInterfaces = List.of();
+        boolean autoSync = true;
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String flag = rest.remove(0);
@@ -91,13 +94,14 @@ public record LauncherOptions(Path dataFolder, Optional<String> name, Optional<I
                 case "--no-mdns" -> mdns = false;
                 case "--no-mdns-name" -> mdnsName = false;
                 case "--mdns-interfaces" -> mdnsInterfaces = interfaces(flag, value(flag, rest));
+                case "--no-auto-sync" -> autoSync = false;
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
         return new LauncherOptions(data.toAbsolutePath().normalize(), Optional.ofNullable(name),
                 Optional.ofNullable(syncPort), httpPort, allowLegacyV1, headless, help, mdns, mdnsName,
-                mdnsInterfaces);
+                mdnsInterfaces, autoSync);
     }
 
     private static List<String> interfaces(String flag, String value) {

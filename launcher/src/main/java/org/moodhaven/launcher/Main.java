@@ -122,6 +122,7 @@ public final class Main {
         options.syncPort().ifPresent(port -> properties.put(PREFIX + "sync.port", Integer.toString(port)));
         properties.put(PREFIX + "sync.allowLegacyV1", Boolean.toString(options.allowLegacyV1()));
         properties.put(PREFIX + "mdns.enabled", Boolean.toString(options.mdns()));
+        properties.put(PREFIX + "sync.auto", Boolean.toString(options.autoSync()));
         properties.put(PREFIX + "mdns.announceName", Boolean.toString(options.mdnsName()));
         if (!options.mdnsInterfaces().isEmpty()) {
             properties.put(PREFIX + "mdns.interfaces", String.join(",", options.mdnsInterfaces()));

@@ -27,6 +27,13 @@ class LauncherOptionsTest {
         assertTrue(options.mdns());
         assertTrue(options.mdnsName());
         assertEquals(java.util.List.of(), options.mdnsInterfaces());
+        assertTrue(options.autoSync());
+    }
+
+    @Test
+    void noAutoSyncLeavesOnlySyncsOnDemand() {
+        assertFalse(LauncherOptions.parse(new String[] {"--no-auto-sync"}, HOME).autoSync());
+        assertTrue(LauncherOptions.USAGE.contains("--no-auto-sync"));
     }
 
     @Test

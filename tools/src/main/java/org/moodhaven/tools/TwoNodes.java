@@ -49,15 +49,12 @@ public final class TwoNodes {
 
         /** Starts the node's process without waiting, so several nodes can start at once. */
         public Node launch(String jvmFlags, String... flags) throws Exception {
-            String[] all = new String[flags.length + 7];
-            all[0] = "--name";
-            all[1] = name;
-            all[2] = "--headless";
-            all[3] = "--sync-port";
-            all[4] = "0";
-            all[5] = "--http-port";
-            all[6] = "0";
-            System.arraycopy(flags, 0, all, 7, flags.length);
+            // Tests and benchmarks decide when nodes sync: no automatic syncs, no multicast.
+            String[] defaults = {"--name", name, "--headless", "--sync-port", "0", "--http-port", "0",
+                "--no-auto-sync", "--no-mdns"};
+            String[] all = new String[defaults.length + flags.length];
+            System.arraycopy(defaults, 0, all, 0, defaults.length);
+            System.arraycopy(flags, 0, all, defaults.length, flags.length);
             process = NodeProcess.startWithJvmOptions(data, home, jvmFlags, all);
             return this;
         }

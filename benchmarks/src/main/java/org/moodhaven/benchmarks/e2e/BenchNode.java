@@ -62,7 +62,8 @@ final class BenchNode implements AutoCloseable {
         }
         long started = System.nanoTime();
         process = NodeProcess.startWithJvmOptions(data, home, jvmFlags,
-                "--headless", "--name", name, "--http-port", Integer.toString(httpPort),
+                "--headless", "--no-auto-sync", "--no-mdns", "--name", name,
+                "--http-port", Integer.toString(httpPort),
                 "--sync-port", Integer.toString(syncPort));
         long deadline = started + Duration.ofMinutes(2).toNanos();
         while (true) {

@@ -32,6 +32,7 @@ public final class LauncherConfiguration {
 
     /** The discovery's configuration pid (likewise not a dependency of this bundle). */
     static final String DISCOVERY_PID = "moodhaven.discovery.mdns";
+    static final String AUTO_SYNC_PID = "moodhaven.sync.auto";
 
     private static final Logger LOG = LoggerFactory.getLogger(LauncherConfiguration.class);
 
@@ -80,6 +81,13 @@ public final class LauncherConfiguration {
             discoveryValues.put("interfaces", interfaces.split(","));
         }
         write(configAdmin, DISCOVERY_PID, discoveryValues);
+
+        // Automatic sync: only whether it is on comes from the command line (--no-auto-sync).
+        Configuration auto = configAdmin.getConfiguration(AUTO_SYNC_PID, "?");
+        Hashtable<String, Object> autoValues = auto.getProperties() == null ? new Hashtable<>()
+                : copy(auto.getProperties());
+        autoValues.put("enabled", Boolean.parseBoolean(valueOr(context, "sync.auto", "true")));
+        write(configAdmin, AUTO_SYNC_PID, autoValues);
     }
 
     private static Hashtable<String, Object> copy(Dictionary<String, Object> properties) {
