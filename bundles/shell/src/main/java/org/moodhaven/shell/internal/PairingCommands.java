@@ -107,7 +107,7 @@ public final class PairingCommands {
     public String accept(CommandSession session,
             @Descriptor("its address, as it shows it") String host,
             @Descriptor("its pairing port, as it shows it") int port,
-            @Descriptor("the 6-digit PIN it shows") String pin) throws CommandFailure {
+            @Descriptor("the 6-digit PIN it shows") Object pin) throws CommandFailure {
         return accept(session, host, port, pin, null);
     }
 
@@ -124,10 +124,11 @@ public final class PairingCommands {
     public String accept(CommandSession session,
             @Descriptor("its address, as it shows it") String host,
             @Descriptor("its pairing port, as it shows it") int port,
-            @Descriptor("the 6-digit PIN it shows") String pin,
-            @Descriptor("its deviceId, as it shows it") String deviceId) throws CommandFailure {
+            @Descriptor("the 6-digit PIN it shows") Object pin,
+            @Descriptor("its deviceId, as it shows it") Object deviceId) throws CommandFailure {
         return CommandFailure.run(() -> {
-            PairingRequest request = pairing.accept(host, port, pin, Optional.ofNullable(deviceId), Optional.empty());
+            PairingRequest request = pairing.accept(host, port, digits(pin, 6),
+                    Optional.ofNullable(deviceId).map(id -> digits(id, 16)), Optional.empty());
             PrintStream out = session.getConsole();
             out.println("Check code: " + request.code() + "  (\"" + request.deviceName() + "\", "
                     + request.deviceId() + " shows a code too: they must be the same)");
@@ -161,6 +162,18 @@ public final class PairingCommands {
     @Descriptor("Decline the device waiting to pair with this one (see mh:pair)")
     public String decline() {
         return pairing.decline() ? "Declined: nothing was trusted." : "No device is waiting for approval.";
+    }
+
+    /**
+     * The console turns an argument made only of digits into a number, dropping its
+     * leading zeros ({@code 012345} arrives as 12345); a PIN or a deviceId made only of
+     * digits is given back its fixed length.
+     */
+    static String digits(Object argument, int length) {
+        if (argument instanceof Number number && number.longValue() >= 0) {
+            return String.format("%0" + length + "d", number.longValue());
+        }
+        return String.valueOf(argument).strip();
     }
 
     private PairingStatus await(Predicate<PairingStatus> done) throws InterruptedException, PairingException {
