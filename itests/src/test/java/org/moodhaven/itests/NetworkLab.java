@@ -70,6 +70,21 @@ final class NetworkLab implements AutoCloseable {
      * @return the namespace's name
      */
     String host(int n) throws IOException, InterruptedException {
+        return host(n, true);
+    }
+
+    /**
+     * Adds a host whose multicast goes nowhere (a blackhole route for 224.0.0.0/4), as behind
+     * a router or firewall that blocks it: mDNS runs, and neither sends nor hears anything.
+     *
+     * @param n its number: address 10.77.0.n
+     * @return the namespace's name
+     */
+    String hostWithoutMulticast(int n) throws IOException, InterruptedException {
+        return host(n, false);
+    }
+
+    private String host(int n, boolean multicast) throws IOException, InterruptedException {
         String namespace = prefix + "h" + n;
         String inside = prefix + "v" + n;
         String outside = prefix + "p" + n;
@@ -83,7 +98,11 @@ final class NetworkLab implements AutoCloseable {
         run("ip", "-n", namespace, "addr", "add", address(n) + "/24", "dev", inside);
         run("ip", "-n", namespace, "link", "set", "lo", "up");
         run("ip", "-n", namespace, "link", "set", inside, "up");
-        run("ip", "-n", namespace, "route", "add", "224.0.0.0/4", "dev", inside);
+        if (multicast) {
+            run("ip", "-n", namespace, "route", "add", "224.0.0.0/4", "dev", inside);
+        } else {
+            run("ip", "-n", namespace, "route", "add", "blackhole", "224.0.0.0/4");
+        }
         return namespace;
     }
 
