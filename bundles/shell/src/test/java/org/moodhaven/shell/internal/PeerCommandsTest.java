@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.moodhaven.api.discovery.Peer;
 import org.moodhaven.api.sync.SyncRecord;
 import org.moodhaven.api.sync.SyncResult;
+import org.moodhaven.testing.discovery.InMemoryPeerDirectory;
+import org.moodhaven.testing.sync.RecordedSyncs;
 
 class PeerCommandsTest {
 

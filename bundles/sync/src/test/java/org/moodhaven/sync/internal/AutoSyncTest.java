@@ -8,23 +8,24 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.moodhaven.api.discovery.Peer;
-import org.moodhaven.api.discovery.PeerDirectory;
 import org.moodhaven.api.event.EventTopics;
 import org.moodhaven.api.sync.SyncRecord;
 import org.moodhaven.testing.Configs;
 import org.moodhaven.testing.EntryGenerator;
+import org.moodhaven.testing.discovery.InMemoryPeerDirectory;
 import org.osgi.service.event.Event;
 
 /**
  * Automatic syncs (PROTOCOL.md section 8) between two real sync engines on 127.0.0.1:
- * A's {@link AutoSync} decides, B's events show what arrived. A's discovery is a fixed
- * directory that knows where B is.
+ * A's {@link AutoSync} decides, B's events show what arrived. A's discovery is a
+ * directory in memory that has seen B.
  */
 class AutoSyncTest {
 
@@ -54,7 +55,10 @@ class AutoSyncTest {
 
     private void autoSync(Object... config) {
         auto = new AutoSync(Configs.of(AutoSync.Config.class, config), a.engine, a.trust);
-        auto.bind(a.clock, new KnownPeers(Map.of(b.deviceId(), b)));
+        InMemoryPeerDirectory peers = new InMemoryPeerDirectory(Set.of(b.deviceId()));
+        peers.announced.add(new Peer(b.deviceId(), b.identity.deviceName(), "127.0.0.1", b.engine.port(), List.of(2),
+                null, Peer.Source.MDNS, true, Instant.EPOCH));
+        auto.bind(a.clock, peers);
     }
 
     private static Event event(String topic, Map<String, Object> properties) {
@@ -146,38 +150,5 @@ class AutoSyncTest {
         a.syncWith(b);
         b.await(EventTopics.SYNC_COMPLETED);
         assertEquals(1, incomingSyncs());
-    }
-
-    /** A discovery that knows where each of a few test nodes listens. */
-    private record KnownPeers(Map<String, TestNode> nodes) implements PeerDirectory {
-        @Override
-        public List<Peer> peers() {
-            return nodes.values().stream().map(KnownPeers::peer).toList();
-        }
-
-        @Override
-        public Optional<Peer> find(String deviceId) {
-            return Optional.ofNullable(nodes.get(deviceId)).map(KnownPeers::peer);
-        }
-
-        private static Peer peer(TestNode node) {
-            return new Peer(node.deviceId(), node.identity.deviceName(), "127.0.0.1", node.engine.port(), List.of(2),
-                    null, Peer.Source.MDNS, true, Instant.EPOCH);
-        }
-
-        @Override
-        public Peer addManual(String host, int port, Optional<String> deviceId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean removeManual(String host, int port) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean multicastEnabled() {
-            return true;
-        }
     }
 }

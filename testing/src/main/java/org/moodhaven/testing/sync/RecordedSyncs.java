@@ -1,4 +1,4 @@
-package org.moodhaven.shell.internal;
+package org.moodhaven.testing.sync;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +10,10 @@ import org.moodhaven.api.sync.SyncResult;
 import org.moodhaven.api.sync.SyncService;
 
 /** A sync service that only has a history, newest first, as the test writes it. */
-final class RecordedSyncs implements SyncService {
+public final class RecordedSyncs implements SyncService {
 
-    final List<SyncRecord> history = new ArrayList<>();
+    /** The history, newest first; tests add records. */
+    public final List<SyncRecord> history = new ArrayList<>();
 
     @Override
     public int port() {

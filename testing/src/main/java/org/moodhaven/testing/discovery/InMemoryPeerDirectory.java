@@ -1,4 +1,4 @@
-package org.moodhaven.ui.web.internal;
+package org.moodhaven.testing.discovery;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,18 +11,25 @@ import org.moodhaven.api.discovery.PeerDirectory;
 import org.moodhaven.api.discovery.PeerDirectoryException;
 
 /** A peer directory in memory: announced peers are set by the test, manual ones kept in a list. */
-final class InMemoryPeerDirectory implements PeerDirectory {
+public final class InMemoryPeerDirectory implements PeerDirectory {
 
-    static final Instant NOW = Instant.parse("2026-03-18T10:00:00Z");
+    /** When every peer was last seen. */
+    public static final Instant NOW = Instant.parse("2026-03-18T10:00:00Z");
 
-    final List<Peer> announced = new ArrayList<>();
-    final List<Peer> manual = new ArrayList<>();
+    /** Peers found by mDNS, as the test sets them. */
+    public final List<Peer> announced = new ArrayList<>();
+    /** Peers added by address. */
+    public final List<Peer> manual = new ArrayList<>();
     private final Set<String> trusted;
-    boolean multicast = true;
+    /** What {@link #multicastEnabled()} answers. */
+    public boolean multicast = true;
     /** When set, writes fail as a full disk would. */
-    boolean failWrites;
+    public boolean failWrites;
 
-    InMemoryPeerDirectory(Set<String> trusted) {
+    /**
+     * @param trusted the deviceIds to mark trusted
+     */
+    public InMemoryPeerDirectory(Set<String> trusted) {
         this.trusted = trusted;
     }
 
