@@ -127,8 +127,8 @@ public final class PairingCommands {
             @Descriptor("the 6-digit PIN it shows") Object pin,
             @Descriptor("its deviceId, as it shows it") Object deviceId) throws CommandFailure {
         return CommandFailure.run(() -> {
-            PairingRequest request = pairing.accept(host, port, digits(pin, 6),
-                    Optional.ofNullable(deviceId).map(id -> digits(id, 16)), Optional.empty());
+            PairingRequest request = pairing.accept(host, port, Texts.digits(pin, 6),
+                    Optional.ofNullable(deviceId).map(Texts::deviceId), Optional.empty());
             PrintStream out = session.getConsole();
             out.println("Check code: " + request.code() + "  (\"" + request.deviceName() + "\", "
                     + request.deviceId() + " shows a code too: they must be the same)");
@@ -162,18 +162,6 @@ public final class PairingCommands {
     @Descriptor("Decline the device waiting to pair with this one (see mh:pair)")
     public String decline() {
         return pairing.decline() ? "Declined: nothing was trusted." : "No device is waiting for approval.";
-    }
-
-    /**
-     * The console turns an argument made only of digits into a number, dropping its
-     * leading zeros ({@code 012345} arrives as 12345); a PIN or a deviceId made only of
-     * digits is given back its fixed length.
-     */
-    static String digits(Object argument, int length) {
-        if (argument instanceof Number number && number.longValue() >= 0) {
-            return String.format("%0" + length + "d", number.longValue());
-        }
-        return String.valueOf(argument).strip();
     }
 
     private PairingStatus await(Predicate<PairingStatus> done) throws InterruptedException, PairingException {

@@ -42,7 +42,7 @@ public final class PeerCommandAliases {
                 return commands.addpeer(String.valueOf(arguments.get(0)));
             }
             if (arguments.size() == 2) {
-                return commands.addpeer(String.valueOf(arguments.get(0)), String.valueOf(arguments.get(1)));
+                return commands.addpeer(String.valueOf(arguments.get(0)), arguments.get(1));
             }
             throw CommandFailure.of("usage: mh:add-peer <host>:<sync port> [deviceId], e.g. "
                     + "mh:add-peer 192.168.1.20:44123 (help mh:addpeer says more)");

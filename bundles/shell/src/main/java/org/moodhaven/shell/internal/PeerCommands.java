@@ -135,8 +135,8 @@ public final class PeerCommands {
      */
     @Descriptor("Add a peer by address with the deviceId expected there (also: mh:add-peer)")
     public String addpeer(@Descriptor("host:port of its sync server ([v6-address]:port for IPv6)") String address,
-                          @Descriptor("its deviceId (mh:id on it shows it)") String deviceId) throws CommandFailure {
-        return add(address, Optional.of(deviceId));
+                          @Descriptor("its deviceId (mh:id on it shows it)") Object deviceId) throws CommandFailure {
+        return add(address, Optional.of(Texts.deviceId(deviceId)));
     }
 
     private String add(String address, Optional<String> deviceId) throws CommandFailure {

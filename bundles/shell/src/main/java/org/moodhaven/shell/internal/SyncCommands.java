@@ -37,8 +37,8 @@ public final class SyncCommands {
      * @throws CommandFailure when the sync fails, with why
      */
     @Descriptor("Sync now with a trusted device, at the last address a sync with it used")
-    public String sync(@Descriptor("the deviceId (see mh:trusted)") String deviceId) throws CommandFailure {
-        return report(sync.sync(deviceId, Optional.empty()));
+    public String sync(@Descriptor("the deviceId (see mh:trusted)") Object deviceId) throws CommandFailure {
+        return report(sync.sync(Texts.deviceId(deviceId), Optional.empty()));
     }
 
     /**
@@ -49,7 +49,7 @@ public final class SyncCommands {
      * @throws CommandFailure when the sync fails, with why
      */
     @Descriptor("Sync now with a trusted device at the given address")
-    public String sync(@Descriptor("the deviceId (see mh:trusted)") String deviceId,
+    public String sync(@Descriptor("the deviceId (see mh:trusted)") Object deviceId,
                        @Descriptor("its host name or IP address") String host,
                        @Descriptor("its sync port") int port) throws CommandFailure {
         SyncAddress address;
@@ -58,7 +58,7 @@ public final class SyncCommands {
         } catch (IllegalArgumentException e) {
             throw CommandFailure.of(e.getMessage());
         }
-        return report(sync.sync(deviceId, Optional.of(address)));
+        return report(sync.sync(Texts.deviceId(deviceId), Optional.of(address)));
     }
 
     private static String report(SyncResult result) throws CommandFailure {

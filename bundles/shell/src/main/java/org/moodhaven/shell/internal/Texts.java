@@ -47,4 +47,28 @@ final class Texts {
     static String mood(Integer mood) {
         return mood == null ? "-" : Integer.toString(mood);
     }
+
+    /**
+     * The console turns an argument made only of digits into a number, dropping its
+     * leading zeros ({@code 012345} arrives as 12345); a PIN or a deviceId made only of
+     * digits is given back its fixed length.
+     *
+     * @param argument what the console passed
+     * @param length   the length the value has when typed right (6 for a PIN, 16 for a deviceId)
+     * @return the text as typed
+     */
+    static String digits(Object argument, int length) {
+        if (argument instanceof Number number && number.longValue() >= 0) {
+            return String.format("%0" + length + "d", number.longValue());
+        }
+        return String.valueOf(argument).strip();
+    }
+
+    /**
+     * @param argument a deviceId as the console passed it
+     * @return the deviceId as typed
+     */
+    static String deviceId(Object argument) {
+        return digits(argument, 16);
+    }
 }

@@ -57,13 +57,14 @@ public final class TrustCommands {
     }
 
     /**
-     * @param deviceId the device to revoke
+     * @param typed the device to revoke, its deviceId as typed
      * @return what happened
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("Stop trusting a device: it is refused from now on and any running sync with it ends")
-    public String revoke(@Descriptor("the deviceId (see mh:trusted)") String deviceId)
+    public String revoke(@Descriptor("the deviceId (see mh:trusted)") Object typed)
             throws CommandFailure {
+        String deviceId = Texts.deviceId(typed);
         return CommandFailure.run(() -> {
             if (!trust.revoke(deviceId)) {
                 return "Device " + deviceId + " is not trusted; nothing changed.";
