@@ -1,0 +1,170 @@
+package org.moodhaven.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.moodhaven.itests.browser.Browser;
+import org.moodhaven.tools.TwoNodes;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * The node's page in a real browser (Debian's headless Chromium), against a real
+ * node process, as a person opening the link the node printed would use it; the
+ * protections ARCHITECTURE.md promises are checked from inside the browser.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebPageIT {
+
+    @RegisterExtension
+    static final Browser BROWSER = new Browser();
+
+    private static final String COOKIE = "moodhaven_token";
+
+    private TwoNodes.Node node;
+    private String base;
+    private String link;
+    /** A page of another origin (another port on 127.0.0.1: the same site, so cookies are sent). */
+    private HttpServer elsewhere;
+
+    @BeforeAll
+    void start(@TempDir Path folder) throws Exception {
+        node = new TwoNodes.Node(folder, "web").start();
+        link = node.process.transcript().replaceAll("(?s).*Web UI and JSON API: (http://127\\.0\\.0\\.1:\\d+/\\?token=\\S+).*",
+                "$1");
+        base = link.substring(0, link.indexOf("/?token="));
+        elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        elsewhere.createContext("/", exchange -> {
+            byte[] page = ("<!DOCTYPE html><html><head><title>elsewhere</title>"
+                    + "<link rel=\"icon\" href=\"data:,\"></head><body>another site</body></html>")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/") ? 200 : 404, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        elsewhere.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (elsewhere != null) {
+            elsewhere.stop(0);
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    /** Opens the printed link and waits until the browser has been sent on to the page. */
+    private void openTheLink() {
+        BROWSER.driver().get(link);
+        BROWSER.await().until(ExpectedConditions.urlToBe(base + "/"));
+    }
+
+    @Test
+    void theLinkEndsOnThePageWithoutTheTokenAndLeavesAStrictHttpOnlyCookie() {
+        openTheLink();
+        String token = link.substring(link.indexOf("?token=") + "?token=".length());
+        assertFalse(BROWSER.driver().getCurrentUrl().contains(token), BROWSER.driver().getCurrentUrl());
+        assertFalse(String.valueOf(BROWSER.js().executeScript("return location.href")).contains("token"));
+        Cookie cookie = BROWSER.driver().manage().getCookieNamed(COOKIE);
+        assertNotNull(cookie, "the page set the token cookie");
+        assertTrue(cookie.isHttpOnly(), "HttpOnly");
+        assertEquals("Strict", cookie.getSameSite());
+        assertEquals("/", cookie.getPath());
+        assertFalse(String.valueOf(BROWSER.js().executeScript("return document.cookie")).contains(COOKIE),
+                "scripts in the page cannot read the token");
+    }
+
+    @Test
+    void theApiRefusesARequestWithoutTheToken() {
+        openTheLink();
+        BROWSER.expectConsoleError("/api/identity .*401");
+        assertEquals(401L, status("fetch('/api/identity', {credentials: 'omit'})"));
+        assertEquals(200L, status("fetch('/api/identity', {credentials: 'same-origin'})"),
+                "the same request with the page's cookie is answered");
+    }
+
+    @Test
+    void theContentSecurityPolicyStopsAnInjectedInlineScript() {
+        openTheLink();
+        BROWSER.expectConsoleError("Content Security Policy");
+        BROWSER.js().executeScript(
+                "window.violations = [];"
+                + "document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective));"
+                + "document.body.insertAdjacentHTML('beforeend', '<img id=injected src=\"data:,\" onerror=\"window.ranHandler = true\">');"
+                + "const script = document.createElement('script');"
+                + "script.textContent = 'window.ranScript = true';"
+                + "document.body.appendChild(script);");
+        // Both attempts are reported as violations once the browser has refused them.
+        BROWSER.await().until(driver -> ((Number) BROWSER.js().executeScript("return window.violations.length"))
+                .intValue() >= 2);
+        BROWSER.await().until(driver -> Boolean.TRUE.equals(BROWSER.js().executeScript(
+                "const img = document.getElementById('injected'); return img.complete && img.naturalWidth === 0")));
+        assertEquals(Boolean.FALSE, BROWSER.js().executeScript("return window.ranScript === true"));
+        assertEquals(Boolean.FALSE, BROWSER.js().executeScript("return window.ranHandler === true"));
+        @SuppressWarnings("unchecked")
+        List<String> violated = (List<String>) BROWSER.js().executeScript("return window.violations");
+        assertTrue(violated.stream().allMatch(d -> d.startsWith("script-src")), violated.toString());
+    }
+
+    @Test
+    void aRequestFromAnotherOriginIsRefused() throws Exception {
+        openTheLink(); // the browser holds the cookie, and would send it from a page of the same site
+        String body = "{\"host\":\"10.66.0.1\",\"port\":4242}";
+        BROWSER.expectConsoleError("/api/peers .*403");
+        BROWSER.driver().get("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/");
+        // A simple request (text/plain, no preflight) that would add a peer if the node took it.
+        Object sent = BROWSER.js().executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                + "fetch(arguments[0] + '/api/peers', {method: 'POST', mode: 'no-cors', credentials: 'include', "
+                + "body: arguments[1]}).then(() => done('sent'), e => done('failed: ' + e));", base, body);
+        assertEquals("sent", sent);
+        assertFalse(hasPeer("10.66.0.1"), "the node did not act on a request from another origin");
+
+        // The same request from the node's own page is taken: the refusal above was the origin's doing.
+        openTheLink();
+        assertEquals(200L, status("fetch('/api/peers', {method: 'POST', body: " + json(body) + "})"));
+        assertTrue(hasPeer("10.66.0.1"));
+        node.api.delete("/api/peers/10.66.0.1:4242");
+    }
+
+    private boolean hasPeer(String host) throws IOException, InterruptedException {
+        for (JsonNode peer : node.api.get("/api/peers").get("peers")) {
+            if (host.equals(peer.get("host").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs a fetch in the page and answers its status. */
+    private long status(String fetch) {
+        Object status = BROWSER.js().executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + fetch + ".then(r => done(r.status), e => done('failed: ' + e));");
+        assertTrue(status instanceof Number, String.valueOf(status));
+        return ((Number) status).longValue();
+    }
+
+    private static String json(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}
