@@ -2,6 +2,7 @@ package org.moodhaven.ui.web.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -18,19 +19,20 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * The node's start page. The link the node prints carries the token as
  * {@code ?token=}; this page trades it for an HttpOnly, SameSite=Strict cookie
  * and sends the browser on without the token in its address bar or history.
+ * With the cookie, {@code /} is the web app's shell ({@code web/index.html}, whose
+ * scripts and styles come from {@link StaticServlet}); any other path is not found.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/")
 public final class RootServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-            + "form-action 'self'";
+    static final String SHELL = "index.html";
 
     private final transient ApiToken token;
     private final transient RequestGuard guard;
     private final transient DeviceIdentity identity;
+    private final transient WebAssets assets;
 
     /**
      * @param token    the API token
@@ -41,14 +43,13 @@ public final class RootServlet extends HttpServlet {
         this.token = token;
         this.guard = new RequestGuard(token);
         this.identity = identity;
+        this.assets = new WebAssets(RootServlet.class.getClassLoader());
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Cache-Control", "no-store");
-        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Referrer-Policy", "no-referrer");
+        WebAssets.securityHeaders(response);
         RequestGuard.Refusal place = guard.checkPlace(request);
         if (place != null) {
             page(response, place.status, "Refused", place.message);
@@ -72,8 +73,22 @@ public final class RootServlet extends HttpServlet {
             page(response, refusal.status, "Open the link the node printed", refusal.message);
             return;
         }
-        page(response, 200, "MoodHaven node", "This is " + identity.deviceName() + " (" + identity.deviceId()
-                + "). The JSON API answers under /api/.");
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (!path.isEmpty() && !path.equals("/")) {
+            page(response, 404, "Not found", "This node has no page at this address; its journal is at /.");
+            return;
+        }
+        Optional<WebAssets.Asset> shell = assets.find(SHELL);
+        if (shell.isEmpty()) {
+            // A bundle built without its web folder: still say where the node is.
+            page(response, 200, "MoodHaven node", "This is " + identity.deviceName() + " (" + identity.deviceId()
+                    + "). The JSON API answers under /api/.");
+            return;
+        }
+        response.setStatus(200);
+        response.setContentType(shell.get().contentType());
+        response.setContentLength(shell.get().bytes().length);
+        response.getOutputStream().write(shell.get().bytes());
     }
 
     /** A minimal page; every string is escaped, since a device name comes from the person or a peer. */

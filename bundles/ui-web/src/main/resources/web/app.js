@@ -1,0 +1,341 @@
+// The journal page. The password stays in this page: keys are derived and entries are
+// encrypted and decrypted here (crypto.js); the node only ever sees ciphertext.
+// Every string from the node or a peer goes into the page as text (textContent), never as HTML.
+
+import * as api from './api.js';
+import { KeyRing, decryptText, encryptText, newEntryId } from './crypto.js';
+
+const PAGE_SIZE = 50;
+/** How many of the newest entries are searched for one written here, to tell whether the password is right. */
+const CHECK_ENTRIES = 500;
+const MOODS = { 1: 'very low', 2: 'low', 3: 'okay', 4: 'good', 5: 'very good' };
+const UNREADABLE = 'Unreadable with this password';
+
+const $ = (id) => document.getElementById(id);
+
+/** The unlocked journal; null while locked. */
+let session = null;
+/** Bumped at every unlock and lock, so answers that arrive for an earlier session are dropped. */
+let generation = 0;
+
+/** Makes an element; text goes in as text only. */
+function el(tag, { className, text, attrs } = {}, children = []) {
+  const node = document.createElement(tag);
+  if (className) {
+    node.className = className;
+  }
+  if (text !== undefined && text !== null) {
+    node.textContent = String(text);
+  }
+  for (const [name, value] of Object.entries(attrs || {})) {
+    node.setAttribute(name, String(value));
+  }
+  for (const child of children) {
+    node.append(child);
+  }
+  return node;
+}
+
+function setState(state) {
+  document.body.dataset.journal = state;
+}
+
+function status(text, kind = 'info') {
+  const box = $('status');
+  box.textContent = text;
+  box.dataset.kind = kind;
+}
+
+function explain(error) {
+  if (error instanceof api.ApiError) {
+    if (error.status === 401) {
+      return 'This page is no longer signed in to the node (it restarted and made a new token): '
+        + 'open the link the node printed when it last started.';
+    }
+    return error.message || error.code;
+  }
+  return error && error.message ? error.message : String(error);
+}
+
+function moodSelect(className, selected) {
+  const select = el('select', { className });
+  for (const value of [1, 2, 3, 4, 5]) {
+    const option = el('option', { text: value + ' · ' + MOODS[value], attrs: { value } });
+    option.selected = value === selected;
+    select.append(option);
+  }
+  return select;
+}
+
+function formatTime(timestamp) {
+  const date = new Date(timestamp);
+  return Number.isNaN(date.getTime()) ? String(timestamp) : date.toLocaleString();
+}
+
+// ------------------------------------------------------------------ unlock and lock
+
+async function unlock(password) {
+  const mine = ++generation;
+  setState('unlocking');
+  $('unlock').disabled = true;
+  status('Unlocking: deriving your key takes a moment…');
+  try {
+    const { salt } = await api.journal();
+    const ring = new KeyRing(password);
+    const ownKey = await ring.keyFor(salt);
+    if (ownKey === null) {
+      throw new Error('The node answered a journal salt this page cannot use.');
+    }
+    const matches = await opensOwnEntries(salt, ownKey);
+    if (mine !== generation) {
+      ring.forget();
+      return;
+    }
+    session = { ring, salt, ownKey, canWrite: matches, next: null, entries: new Map() };
+    $('password').value = '';
+    $('locked-view').hidden = true;
+    $('journal-view').hidden = false;
+    $('entries').replaceChildren();
+    $('save').disabled = !matches;
+    $('new-text').disabled = !matches;
+    $('new-mood').disabled = !matches;
+    $('mismatch').hidden = matches;
+    await loadPage(mine);
+    if (mine === generation) {
+      // A mismatch is explained by #mismatch, which stays while the journal is open.
+      status(matches ? 'Unlocked.' : 'Unlocked, with writing off.', matches ? 'info' : 'warning');
+      setState('ready');
+    }
+  } catch (error) {
+    if (mine === generation) {
+      status(explain(error), 'error');
+      setState('locked');
+    }
+  } finally {
+    $('unlock').disabled = false;
+  }
+}
+
+/**
+ * Whether the password opens the newest entry written with this journal's salt (if any among the
+ * newest CHECK_ENTRIES): writing with another password would make entries no one password opens.
+ */
+async function opensOwnEntries(salt, ownKey) {
+  let cursor = null;
+  let seen = 0;
+  do {
+    const page = await api.entries(Math.min(100, CHECK_ENTRIES - seen), cursor);
+    for (const entry of page.entries) {
+      if (entry.content && entry.content.salt === salt) {
+        return (await decryptText(ownKey, entry.id, entry.content)) !== null;
+      }
+    }
+    seen += page.entries.length;
+    cursor = page.next;
+  } while (cursor && seen < CHECK_ENTRIES);
+  return true;
+}
+
+function lock() {
+  generation++;
+  if (session) {
+    session.ring.forget();
+  }
+  session = null;
+  $('entries').replaceChildren();
+  $('new-text').value = '';
+  $('journal-view').hidden = true;
+  $('locked-view').hidden = false;
+  $('more').hidden = true;
+  status('Locked.');
+  setState('locked');
+  $('password').focus();
+}
+
+// ------------------------------------------------------------------ the list
+
+async function loadPage(mine) {
+  const current = session;
+  const page = await api.entries(PAGE_SIZE, current.next);
+  const opened = await Promise.all(page.entries.map((entry) => current.ring.open(entry)));
+  if (mine !== generation) {
+    return;
+  }
+  const list = $('entries');
+  page.entries.forEach((entry, i) => {
+    if (!current.entries.has(entry.id)) {
+      current.entries.set(entry.id, { entry, text: opened[i] });
+      list.append(renderEntry(entry, opened[i]));
+    }
+  });
+  current.next = page.next;
+  $('more').hidden = !page.next;
+  $('empty').hidden = current.entries.size > 0;
+}
+
+function renderEntry(entry, text) {
+  const readable = text !== null;
+  const item = el('li', { className: 'entry', attrs: { 'data-readable': readable } });
+  item.dataset.entryId = entry.id;
+  const mood = Number.isInteger(entry.mood) && MOODS[entry.mood]
+    ? el('span', { className: 'entry-mood mood-' + entry.mood, text: 'Mood ' + entry.mood + ' · ' + MOODS[entry.mood] })
+    : el('span', { className: 'entry-mood', text: 'No mood' });
+  const meta = el('div', { className: 'entry-meta' }, [
+    mood,
+    el('time', { className: 'entry-date', text: formatTime(entry.created_at), attrs: { datetime: entry.created_at } }),
+  ]);
+  if (entry.updated_at !== entry.created_at) {
+    meta.append(el('span', { className: 'entry-edited', text: 'edited ' + formatTime(entry.updated_at) }));
+  }
+  item.append(meta);
+  item.append(readable
+    ? el('p', { className: 'entry-text', text })
+    : el('p', { className: 'entry-text unreadable', text: UNREADABLE }));
+  if (readable && session && session.canWrite) {
+    const edit = el('button', { className: 'edit', text: 'Edit', attrs: { type: 'button' } });
+    edit.addEventListener('click', () => startEdit(item, entry.id));
+    item.append(edit);
+  }
+  return item;
+}
+
+function replaceEntry(item, entry, text) {
+  session.entries.set(entry.id, { entry, text });
+  const fresh = renderEntry(entry, text);
+  item.replaceWith(fresh);
+  return fresh;
+}
+
+// ------------------------------------------------------------------ writing
+
+async function seal(id, text) {
+  return encryptText(session.ownKey, session.salt, id, text);
+}
+
+async function saveNew() {
+  const mine = generation;
+  const textArea = $('new-text');
+  const text = textArea.value;
+  const mood = Number($('new-mood').value);
+  if (!session || !session.canWrite) {
+    return;
+  }
+  if (text.trim() === '') {
+    status('Write something first.', 'warning');
+    textArea.focus();
+    return;
+  }
+  $('save').disabled = true;
+  try {
+    const id = newEntryId();
+    const now = new Date().toISOString();
+    const entry = {
+      id, created_at: now, updated_at: now, content: await seal(id, text), mood,
+      privacy_mode: 'normal', book_id: null, pinned: false,
+    };
+    const stored = await api.saveEntry(entry);
+    if (mine !== generation) {
+      return;
+    }
+    session.entries.set(stored.id, { entry: stored, text });
+    $('entries').prepend(renderEntry(stored, text));
+    $('empty').hidden = true;
+    textArea.value = '';
+    status('Saved.');
+  } catch (error) {
+    if (mine === generation) {
+      status('Not saved: ' + explain(error), 'error');
+    }
+  } finally {
+    $('save').disabled = !(session && session.canWrite);
+  }
+}
+
+function startEdit(item, id) {
+  const held = session.entries.get(id);
+  if (!held || held.text === null) {
+    return;
+  }
+  const textArea = el('textarea', { className: 'edit-text', attrs: { rows: 5, 'aria-label': 'Entry text' } });
+  textArea.value = held.text;
+  const mood = moodSelect('edit-mood', Number.isInteger(held.entry.mood) ? held.entry.mood : 3);
+  mood.setAttribute('aria-label', 'Mood');
+  const save = el('button', { className: 'edit-save', text: 'Save changes', attrs: { type: 'submit' } });
+  const cancel = el('button', { className: 'edit-cancel', text: 'Cancel', attrs: { type: 'button' } });
+  const form = el('form', { className: 'edit-form' }, [textArea, el('div', { className: 'row' }, [mood, save, cancel])]);
+  item.replaceChildren(form);
+  item.classList.add('editing');
+  textArea.focus();
+  cancel.addEventListener('click', () => replaceEntry(item, held.entry, held.text));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const mine = generation;
+    const text = textArea.value;
+    if (text.trim() === '') {
+      status('An entry needs some text.', 'warning');
+      return;
+    }
+    save.disabled = true;
+    try {
+      const entry = held.entry;
+      const edited = {
+        id: entry.id, created_at: entry.created_at, updated_at: new Date().toISOString(),
+        content: await seal(entry.id, text), mood: Number(mood.value),
+        privacy_mode: entry.privacy_mode, book_id: entry.book_id, pinned: entry.pinned,
+      };
+      const stored = await api.saveEntry(edited);
+      if (mine === generation) {
+        replaceEntry(item, stored, text);
+        status('Saved.');
+      }
+    } catch (error) {
+      if (mine === generation) {
+        save.disabled = false;
+        status('Not saved: ' + explain(error), 'error');
+      }
+    }
+  });
+}
+
+// ------------------------------------------------------------------ start
+
+async function showDevice() {
+  try {
+    const me = await api.identity();
+    $('device').textContent = 'This device: ' + me.deviceName + ' (' + me.deviceId + ')';
+  } catch (error) {
+    status(explain(error), 'error');
+  }
+}
+
+function start() {
+  $('unlock-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const password = $('password').value;
+    if (password === '') {
+      status('Type your journal password.', 'warning');
+      return;
+    }
+    unlock(password);
+  });
+  $('new-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    saveNew();
+  });
+  $('lock').addEventListener('click', lock);
+  $('more').addEventListener('click', async () => {
+    const mine = generation;
+    $('more').disabled = true;
+    try {
+      await loadPage(mine);
+    } catch (error) {
+      status(explain(error), 'error');
+    } finally {
+      $('more').disabled = false;
+    }
+  });
+  setState('locked');
+  showDevice();
+}
+
+start();

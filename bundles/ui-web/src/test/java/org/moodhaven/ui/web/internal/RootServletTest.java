@@ -1,0 +1,88 @@
+package org.moodhaven.ui.web.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.moodhaven.api.identity.DeviceIdentity;
+import org.moodhaven.testing.TestNodeSettings;
+
+class RootServletTest {
+
+    private ApiToken token;
+    private RootServlet servlet;
+
+    @BeforeEach
+    void setUp(@TempDir Path data) throws Exception {
+        token = new ApiToken(new TestNodeSettings(data));
+        DeviceIdentity identity = (DeviceIdentity) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DeviceIdentity.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "deviceName" -> "<b>Ken</b>";
+                    case "deviceId" -> "9a4f0b2c1d3e5f60";
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+        servlet = new RootServlet(token, identity);
+    }
+
+    private FakeHttp.Answer get(String path, String query, String... headers) throws Exception {
+        FakeHttp.Answer answer = new FakeHttp.Answer();
+        servlet.service(FakeHttp.request("GET", path, null, query, headers), answer.response);
+        return answer;
+    }
+
+    private String cookie() {
+        return RequestGuard.COOKIE + "=" + token.value();
+    }
+
+    @Test
+    void withTheCookieTheRootIsTheAppShell() throws Exception {
+        FakeHttp.Answer answer = get("/", null, "Cookie", cookie());
+        assertEquals(200, answer.status);
+        assertEquals("text/html;charset=utf-8", answer.contentType);
+        assertEquals("no-store", answer.header("Cache-Control"));
+        assertEquals(WebAssets.CONTENT_SECURITY_POLICY, answer.header("Content-Security-Policy"));
+        assertEquals("nosniff", answer.header("X-Content-Type-Options"));
+        assertEquals("no-referrer", answer.header("Referrer-Policy"));
+        String html = answer.text();
+        assertTrue(html.contains("<script type=\"module\" src=\"/static/app.js\"></script>"), html);
+        for (String id : new String[] {"password", "unlock", "entries", "new-text", "new-mood", "save"}) {
+            assertTrue(html.contains("id=\"" + id + "\""), id);
+        }
+        assertEquals(200, get("", null, "Cookie", cookie()).status);
+    }
+
+    @Test
+    void otherPathsAreNotFound() throws Exception {
+        FakeHttp.Answer answer = get("/favicon.ico", null, "Cookie", cookie());
+        assertEquals(404, answer.status);
+        assertEquals(WebAssets.CONTENT_SECURITY_POLICY, answer.header("Content-Security-Policy"));
+        assertEquals(404, get("/index.html", null, "Cookie", cookie()).status);
+    }
+
+    @Test
+    void theTokenTradeAndTheRefusalsAreUnchanged() throws Exception {
+        FakeHttp.Answer trade = get("/", "token=" + token.value());
+        assertEquals(303, trade.status);
+        assertEquals("/", trade.header("Location"));
+        assertEquals(cookie() + "; Path=/; HttpOnly; SameSite=Strict", trade.header("Set-Cookie"));
+
+        FakeHttp.Answer wrong = get("/", "token=wrong");
+        assertEquals(401, wrong.status);
+        assertTrue(wrong.text().contains("This link is not valid"));
+
+        FakeHttp.Answer none = get("/", null);
+        assertEquals(401, none.status);
+        assertTrue(none.text().contains("Open the link the node printed"));
+        assertFalse(none.text().contains("module"), "no app without the token");
+
+        FakeHttp.Answer rebound = get("/", null, "Host", "attacker.example:8080", "Cookie", cookie());
+        assertEquals(403, rebound.status);
+        assertEquals(WebAssets.CONTENT_SECURITY_POLICY, rebound.header("Content-Security-Policy"));
+    }
+}
