@@ -8,7 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.stream.Stream;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,9 +27,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.moodhaven.itests.browser.Browser;
+import org.moodhaven.tools.NodeProcess;
 import org.moodhaven.tools.TwoNodes;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The node's page in a real browser (Debian's headless Chromium), against a real
@@ -145,6 +155,72 @@ class WebPageIT {
         assertEquals(200L, status("fetch('/api/peers', {method: 'POST', body: " + json(body) + "})"));
         assertTrue(hasPeer("10.66.0.1"));
         node.api.delete("/api/peers/10.66.0.1:4242");
+    }
+
+    @Test
+    void anEntryWrittenInTheBrowserIsStoredAsCiphertextAndDecryptsInTheNode(@TempDir Path folder) throws Exception {
+        String password = "a long and private browser pass phrase";
+        String marker = "browser-plaintext-" + UUID.randomUUID();
+        Path data = folder.resolve("data");
+        Path home = Files.createDirectories(folder.resolve("home"));
+        // With its console, so the JVM's own journal can read the entry back.
+        try (NodeProcess console = NodeProcess.start(data, home, "--name", "Browser test", "--http-port", "0",
+                "--sync-port", "0", "--no-mdns", "--no-auto-sync")) {
+            Matcher printed = console.expect(
+                    "Web UI and JSON API: (http://127\\.0\\.0\\.1:\\d+)/\\?token=(\\S+)", Duration.ofSeconds(60));
+            String page = printed.group(1);
+            BROWSER.driver().get(page + "/?token=" + printed.group(2));
+            BROWSER.await().until(ExpectedConditions.urlToBe(page + "/"));
+            BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("password"))).sendKeys(password);
+            BROWSER.driver().findElement(By.id("unlock")).click();
+            BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("new-text")))
+                    .sendKeys("Dear diary, " + marker);
+            new Select(BROWSER.driver().findElement(By.id("new-mood"))).selectByValue("4");
+            BROWSER.driver().findElement(By.id("save")).click();
+            WebElement entry = BROWSER.await().until(driver -> driver.findElements(
+                    By.cssSelector("#entries [data-entry-id]")).stream()
+                    .filter(e -> e.getText().contains(marker)).findFirst().orElse(null));
+            String entryId = entry.getAttribute("data-entry-id");
+            BROWSER.screenshot("WebPageIT-journal-with-an-entry");
+
+            console.type("mh:unlock", password);
+            console.expect("Journal unlocked", Duration.ofSeconds(60));
+            console.type("mh:show " + entryId);
+            console.expect("Dear diary, " + marker, Duration.ofSeconds(30));
+            assertEquals(0, console.exit());
+        }
+        List<Path> leaks = new ArrayList<>();
+        for (String secret : List.of(marker, password)) {
+            leaks.addAll(filesContaining(data, secret));
+            leaks.addAll(filesContaining(home, secret));
+        }
+        assertEquals(List.of(), leaks, "no plaintext or password in any file the node wrote");
+    }
+
+    private static List<Path> filesContaining(Path root, String text) throws IOException {
+        byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file) && contains(Files.readAllBytes(file), needle)) {
+                    found.add(file);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private boolean hasPeer(String host) throws IOException, InterruptedException {
