@@ -31,8 +31,13 @@ import org.osgi.service.event.Event;
  */
 class LoopbackDiscoveryTest {
 
-    private static final Duration FIND = Duration.ofSeconds(15);
-    private static final Duration CHANGE = Duration.ofSeconds(10);
+    /**
+     * Deadlines, not delays: the waits end when the event arrives (about 4 s to find a peer on an
+     * idle machine). They are long because on a loaded 2-core CI machine a lost multicast packet
+     * is only made up for by jmdns' next query.
+     */
+    private static final Duration FIND = Duration.ofSeconds(60);
+    private static final Duration CHANGE = Duration.ofSeconds(30);
 
     /** A valid announcement from the raw instance: once seen, its malformed ones were seen too. */
     private static final String CONTROL_ID = "c0ffee00c0ffee00";
