@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,10 +27,12 @@ public final class NodeApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final int httpPort;
     private final String base;
     private final String token;
 
     public NodeApi(int httpPort, Path data) throws IOException {
+        this.httpPort = httpPort;
         this.base = "http://127.0.0.1:" + httpPort;
         this.token = Files.readString(data.resolve("api-token")).strip();
     }
@@ -63,6 +66,11 @@ public final class NodeApi {
                     + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** Opens the node's {@code GET /api/events} stream and waits until it is open. */
+    public EventStream events(Duration timeout) throws IOException, InterruptedException {
+        return EventStream.open(httpPort, token, timeout);
     }
 
     public String deviceId() throws IOException, InterruptedException {
