@@ -387,8 +387,11 @@ public final class JmdnsPeerDirectory implements PeerDirectory, EventHandler {
                 if (closed || Thread.currentThread().isInterrupted()) {
                     return;
                 }
-                if (!links.containsKey(address)) {
+                MdnsLink link = links.get(address);
+                if (link == null) {
                     open(address);
+                } else {
+                    link.query(); // every rescan: finds nodes whose announcement was missed
                 }
             }
         } catch (RuntimeException e) {

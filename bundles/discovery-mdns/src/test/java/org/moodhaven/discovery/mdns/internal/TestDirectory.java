@@ -119,6 +119,19 @@ final class TestDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until an event on a topic about a device has been posted, counting those posted
+     * already (which {@link #await} passes over while it waits for another one).
+     */
+    Event awaitEver(String topic, String deviceId, Duration within) throws InterruptedException {
+        for (Event event : events) {
+            if (event.getTopic().equals(topic) && deviceId.equals(event.getProperty(EventTopics.DEVICE_ID))) {
+                return event;
+            }
+        }
+        return await(topic, deviceId, within);
+    }
+
     /** Waits for a discovered or lost event about a device. */
     Event await(String topic, String deviceId, Duration within) throws InterruptedException {
         return await(topic, e -> deviceId.equals(e.getProperty(EventTopics.DEVICE_ID)), within);
