@@ -4,6 +4,7 @@
 
 import * as api from './api.js';
 import { KeyRing, decryptText, encryptText, newEntryId } from './crypto.js';
+import { refreshAll as refreshDevices, startDevices } from './devices.js';
 
 const PAGE_SIZE = 50;
 /** How many of the newest entries are searched for one written here, to tell whether the password is right. */
@@ -297,6 +298,51 @@ function startEdit(item, id) {
   });
 }
 
+// ------------------------------------------------------------------ entries from a sync
+
+/**
+ * A sync brought entries: the open list is read again from the top, unless an entry is being
+ * edited (the edit would be lost); then the person is told to save or cancel first.
+ */
+async function entriesChanged() {
+  if (!session) {
+    return;
+  }
+  if (document.querySelector('#entries li.editing')) {
+    status('New entries arrived from a sync: they show once you save or cancel your edit.');
+    return;
+  }
+  const mine = generation;
+  session.next = null;
+  session.entries.clear();
+  $('entries').replaceChildren();
+  try {
+    await loadPage(mine);
+  } catch (error) {
+    if (mine === generation) {
+      status(explain(error), 'error');
+    }
+  }
+}
+
+// ------------------------------------------------------------------ pages
+
+function showPage(page) {
+  document.body.dataset.page = page;
+  $('journal-page').hidden = page !== 'journal';
+  $('devices-view').hidden = page !== 'devices';
+  for (const [name, button] of [['journal', $('nav-journal')], ['devices', $('nav-devices')]]) {
+    if (name === page) {
+      button.setAttribute('aria-current', 'page');
+    } else {
+      button.removeAttribute('aria-current');
+    }
+  }
+  if (page === 'devices') {
+    refreshDevices();
+  }
+}
+
 // ------------------------------------------------------------------ start
 
 async function showDevice() {
@@ -334,8 +380,11 @@ function start() {
       $('more').disabled = false;
     }
   });
+  $('nav-journal').addEventListener('click', () => showPage('journal'));
+  $('nav-devices').addEventListener('click', () => showPage('devices'));
   setState('locked');
   showDevice();
+  startDevices({ el, status, explain, formatTime, entriesChanged });
 }
 
 start();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class WebAppFilesTest {
 
-    private static final List<String> SCRIPTS = List.of("app.js", "api.js", "crypto.js");
+    private static final List<String> SCRIPTS = List.of("app.js", "api.js", "crypto.js", "devices.js");
 
     private static String read(String name) throws IOException {
         try (InputStream in = WebAppFilesTest.class.getClassLoader().getResourceAsStream(WebAssets.FOLDER + name)) {
@@ -51,9 +51,12 @@ class WebAppFilesTest {
             found++;
         }
         assertTrue(found >= 3, "the shell names its script, style and icon");
-        Matcher imports = Pattern.compile("from '\\./([^']+)'").matcher(read("app.js"));
-        while (imports.find()) {
-            read(imports.group(1));
+        for (String script : SCRIPTS) {
+            Matcher imports = Pattern.compile("from '\\./([^']+)'").matcher(read(script));
+            while (imports.find()) {
+                assertTrue(SCRIPTS.contains(imports.group(1)), script + " imports " + imports.group(1)
+                        + ", which the rules here must check too");
+            }
         }
     }
 
