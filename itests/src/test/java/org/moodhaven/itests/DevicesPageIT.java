@@ -205,7 +205,9 @@ class DevicesPageIT {
             }
             return false;
         });
-        assertTrue(textOf("#sync-progress-text").contains("received 1"), textOf("#sync-progress-text"));
+        // Which of the syncs brought the entry (pairing's own, or one of the clicks) is not fixed: the
+        // journal page below shows that it arrived; here, that the last one went through.
+        assertTrue(textOf("#sync-progress-text").startsWith("Synced with"), textOf("#sync-progress-text"));
         assertEquals("5", attribute("#sync-progress-bar", "value"));
         assertTrue(textOf(trustedA + " .last-sync").contains("ok"), textOf(trustedA + " .last-sync"));
         BROWSER.screenshot("devices");
