@@ -153,6 +153,19 @@ public abstract class NodeTestSupport {
      */
     protected String execute(String command, String input) throws Exception {
         CommandProcessor processor = await(CommandProcessor.class, null);
+        // SCR registers each command component on its own schedule: wait for this one's.
+        String name = command.strip().split("\\s+", 2)[0];
+        if (name.contains(":")) {
+            String[] scoped = name.split(":", 2);
+            String filter = "(&(osgi.command.scope=" + scoped[0] + ")(osgi.command.function=" + scoped[1] + "))";
+            awaitTrue("the command " + name, () -> {
+                try {
+                    return context.getServiceReferences((String) null, filter) != null;
+                } catch (org.osgi.framework.InvalidSyntaxException e) {
+                    throw new IllegalArgumentException(e);
+                }
+            });
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         try (CommandSession session = processor.createSession(
