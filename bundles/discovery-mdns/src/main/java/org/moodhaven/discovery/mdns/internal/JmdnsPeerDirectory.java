@@ -387,11 +387,8 @@ public final class JmdnsPeerDirectory implements PeerDirectory, EventHandler {
                 if (closed || Thread.currentThread().isInterrupted()) {
                     return;
                 }
-                MdnsLink link = links.get(address);
-                if (link == null) {
+                if (!links.containsKey(address)) {
                     open(address);
-                } else {
-                    link.query(); // every rescan: finds nodes whose announcement was missed
                 }
             }
         } catch (RuntimeException e) {

@@ -89,22 +89,6 @@ final class MdnsLink implements ServiceListener {
         }
     }
 
-    /**
-     * Asks the LAN again who runs a MoodHaven node. jmdns queries when browsing starts and
-     * then relies on announcements; a node whose announcement was lost (a busy network, a
-     * node that started at the same moment) would stay unseen until its records are renewed,
-     * about an hour later. Browsing again sends a fresh query; peers already known are only
-     * seen again (nothing is posted for them unless something changed).
-     */
-    void query() {
-        try {
-            jmdns.removeServiceListener(SERVICE_TYPE, this);
-            jmdns.addServiceListener(SERVICE_TYPE, this);
-        } catch (RuntimeException e) {
-            LOG.debug("mDNS: cannot query on {}: {}", address.getHostAddress(), e.toString());
-        }
-    }
-
     /** Withdraws the announcement (peers see it go) and stops mDNS on this address. */
     void close() {
         try {
