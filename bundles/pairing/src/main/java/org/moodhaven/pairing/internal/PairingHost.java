@@ -159,22 +159,11 @@ public final class PairingHost {
      */
     public synchronized PairingOutcome<byte[]> round2(byte[] body) {
         Instant now = clock.now();
-        Optional<PairingOutcome<byte[]>> closed = closed(now, false);
-        if (closed.isPresent()) {
-            return closed.get();
+        StepRequest step = openStep(body, Stage.AWAITING_ROUND2, now);
+        if (step.refusal().isPresent()) {
+            return step.refusal().get();
         }
-        Map<String, Object> request;
-        String token;
-        try {
-            request = PairingJson.parseObject(body);
-            token = PairingMessages.token(request);
-        } catch (MalformedMessage e) {
-            return new PairingOutcome.Malformed<>(e.getMessage());
-        }
-        Optional<PairingOutcome<byte[]>> conflict = conflict(token, Stage.AWAITING_ROUND2);
-        if (conflict.isPresent()) {
-            return conflict.get();
-        }
+        Map<String, Object> request = step.body();
         Attempt attempt = current;
         // BouncyCastle creates a payload only before it validates the partner's of the same
         // round; A's round 2 is made here but sent only if B's validates.
@@ -203,22 +192,11 @@ public final class PairingHost {
      */
     public synchronized PairingOutcome<byte[]> confirm(byte[] body) {
         Instant now = clock.now();
-        Optional<PairingOutcome<byte[]>> closed = closed(now, false);
-        if (closed.isPresent()) {
-            return closed.get();
+        StepRequest step = openStep(body, Stage.AWAITING_CONFIRM, now);
+        if (step.refusal().isPresent()) {
+            return step.refusal().get();
         }
-        Map<String, Object> request;
-        String token;
-        try {
-            request = PairingJson.parseObject(body);
-            token = PairingMessages.token(request);
-        } catch (MalformedMessage e) {
-            return new PairingOutcome.Malformed<>(e.getMessage());
-        }
-        Optional<PairingOutcome<byte[]>> conflict = conflict(token, Stage.AWAITING_CONFIRM);
-        if (conflict.isPresent()) {
-            return conflict.get();
-        }
+        Map<String, Object> request = step.body();
         Attempt attempt = current;
         // Whatever happens next, this attempt is over: its one PIN guess is being spent.
         current = null;
@@ -362,6 +340,30 @@ public final class PairingHost {
      */
     public Pin pin() {
         return pin;
+    }
+
+    /** A step's body once the checks every step of an attempt starts with have passed, or why not. */
+    private record StepRequest(Map<String, Object> body, Optional<PairingOutcome<byte[]>> refusal) {
+    }
+
+    /**
+     * The checks round 2 and confirm start with: the PIN still takes steps, the body is
+     * well formed, and it carries the token of the attempt in progress at this stage.
+     */
+    private StepRequest openStep(byte[] body, Stage expected, Instant now) {
+        Optional<PairingOutcome<byte[]>> closed = closed(now, false);
+        if (closed.isPresent()) {
+            return new StepRequest(null, closed);
+        }
+        Map<String, Object> request;
+        String token;
+        try {
+            request = PairingJson.parseObject(body);
+            token = PairingMessages.token(request);
+        } catch (MalformedMessage e) {
+            return new StepRequest(null, Optional.of(new PairingOutcome.Malformed<>(e.getMessage())));
+        }
+        return new StepRequest(request, conflict(token, expected));
     }
 
     /** The answer when this PIN takes no J-PAKE step any more; a later step of the paired attempt is a replay. */
