@@ -90,6 +90,8 @@ public final class PairingService implements Pairing {
         final PairingHost host;
         final PairingServer server;
         final PairingOffer offer;
+        /** Ends the PIN when it expires; runs only while this pairing is open. */
+        java.util.concurrent.ScheduledFuture<?> expiryCheck;
         State ended;
         String message;
 
@@ -151,7 +153,6 @@ public final class PairingService implements Pairing {
             thread.setDaemon(true);
             return thread;
         });
-        scheduler.scheduleWithFixedDelay(this::checkExpiry, 1, 1, TimeUnit.SECONDS);
     }
 
     @Deactivate
@@ -218,6 +219,7 @@ public final class PairingService implements Pairing {
         PairingOffer offer = new PairingOffer(pin.digits(), advertised, server.port(), identity.deviceId(), payload,
                 qr.svg(), qr.text(), host.created().plus(PIN_LIFETIME));
         hosting = new Hosting(host, server, offer);
+        hosting.expiryCheck = scheduler.scheduleWithFixedDelay(this::checkExpiry, 1, 1, TimeUnit.SECONDS);
         LOG.info("Pairing open on port {} until {}", server.port(), offer.expiresAt());
         post(EventTopics.PAIRING_STARTED, EventTopics.PAIRING_PORT, server.port(),
                 EventTopics.EXPIRES_AT, offer.expiresAt().toString());
@@ -351,6 +353,7 @@ public final class PairingService implements Pairing {
         current.ended = state;
         current.message = message;
         current.server.close();
+        current.expiryCheck.cancel(false);
         LOG.info("Pairing ended: {}", message);
         if (state == State.EXPIRED) {
             post(EventTopics.PAIRING_EXPIRED, EventTopics.MESSAGE, message);
