@@ -130,7 +130,11 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, Befor
 
     /** @return a wait of up to 30 s for a condition in the page */
     public WebDriverWait await() {
-        return new WebDriverWait(driver, Duration.ofSeconds(30));
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        // The pages re-render their lists as events arrive: an element found a moment ago may be
+        // replaced before it is read, so such a condition is simply tried again.
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     /**
