@@ -93,6 +93,7 @@ public final class FileDeviceIdentity implements DeviceIdentity {
     }
 
     private static void stopNode(BundleContext context, String reason) {
+        // Logged already; also on the console, because the node stops and the person is looking there.
         System.err.println("MoodHaven cannot start: " + reason);
         // Stopping the framework from inside activation would deadlock SCR; do it from another thread.
         Thread stopper = new Thread(() -> {

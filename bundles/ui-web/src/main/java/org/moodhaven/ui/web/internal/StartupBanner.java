@@ -34,6 +34,7 @@ public final class StartupBanner {
                          Map<String, Object> api) {
         String endpoint = endpoint(runtime.get(ENDPOINT));
         LOG.info("web UI and JSON API at {} (the token is in the data folder's api-token file)", endpoint);
+        // The link with the token is for the person at the console only: never the log file (it is secret).
         System.out.println("Web UI and JSON API: " + endpoint + "?token=" + token.value());
     }
 
