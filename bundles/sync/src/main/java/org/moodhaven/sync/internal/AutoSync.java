@@ -2,8 +2,10 @@ package org.moodhaven.sync.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,6 +20,7 @@ import org.moodhaven.api.identity.TrustStore;
 import org.moodhaven.api.identity.TrustedDevice;
 import org.moodhaven.api.node.NodeClock;
 import org.moodhaven.api.sync.SyncAddress;
+import org.moodhaven.api.sync.SyncErrors;
 import org.moodhaven.api.sync.SyncRecord;
 import org.moodhaven.api.sync.SyncResult;
 import org.moodhaven.api.sync.SyncService;
@@ -45,12 +48,20 @@ import org.slf4j.LoggerFactory;
  * (debounced), with each of those. Never while a session with that device runs in
  * either direction. The first sync after pairing is the pairing service's.
  * <p>
+ * Entries that a sync brought from one device are a change here too, for every other
+ * trusted device: they are passed on after the same delay, to all but the device they
+ * came from (which holds them already), so an entry written on A reaches C through B
+ * in seconds when A and C are not paired. A device due after a change that is busy
+ * syncing at that moment is tried again after another delay, since the running
+ * session may have read this node's manifest before the change.
+ * <p>
  * Syncs run one at a time on one thread: a node has few devices, and a slow or
  * unreachable one only delays the others by its timeouts.
  */
 @Component(service = EventHandler.class, immediate = true, configurationPid = AutoSync.PID, property = {
         EventConstants.EVENT_TOPIC + "=" + EventTopics.PEER_DISCOVERED,
-        EventConstants.EVENT_TOPIC + "=" + EventTopics.ENTRIES_CHANGED_LOCALLY})
+        EventConstants.EVENT_TOPIC + "=" + EventTopics.ENTRIES_CHANGED_LOCALLY,
+        EventConstants.EVENT_TOPIC + "=" + EventTopics.SYNC_COMPLETED})
 @Designate(ocd = AutoSync.Config.class)
 public final class AutoSync implements EventHandler {
 
@@ -69,8 +80,9 @@ public final class AutoSync implements EventHandler {
                 description = "How often to sync with every trusted device whose address is known")
         long intervalMillis() default 5 * 60_000;
 
-        @AttributeDefinition(name = "After a local change (ms)",
-                description = "How long after the last local change to sync (changes meanwhile wait together)")
+        @AttributeDefinition(name = "After a change (ms)",
+                description = "How long after the last local change, or the last sync that brought entries, to "
+                        + "sync with the other trusted devices (changes meanwhile wait together)")
         long afterChangeMillis() default 3_000;
 
         @AttributeDefinition(name = "Discovery gap (ms)",
@@ -85,6 +97,8 @@ public final class AutoSync implements EventHandler {
     private final ScheduledExecutorService scheduler;
     /** When this component last started a sync with a device: a discovery burst starts one. */
     private final Map<String, Instant> started = new ConcurrentHashMap<>();
+    /** The devices to sync with when {@link #afterChange} fires. Guarded by {@code this}. */
+    private final Set<String> dueAfterChange = new LinkedHashSet<>();
     private ScheduledFuture<?> afterChange;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -138,18 +152,55 @@ public final class AutoSync implements EventHandler {
                     scheduler.execute(() -> syncIfDue(id));
                 }
             } else if (EventTopics.ENTRIES_CHANGED_LOCALLY.equals(event.getTopic())) {
-                scheduleAfterChange();
+                scheduleAfterChange(trustedDeviceIds(Optional.empty()));
+            } else if (EventTopics.SYNC_COMPLETED.equals(event.getTopic())
+                    && event.getProperty(EventTopics.RECEIVED) instanceof Number received && received.longValue() > 0
+                    && event.getProperty(EventTopics.DEVICE_ID) instanceof String sender) {
+                scheduleAfterChange(trustedDeviceIds(Optional.of(sender)));
             }
         } catch (RejectedExecutionException stopping) {
             // deactivated meanwhile
         }
     }
 
-    private synchronized void scheduleAfterChange() {
+    /** Every trusted device but the one the change came from. */
+    private Set<String> trustedDeviceIds(Optional<String> except) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (TrustedDevice device : trust.list()) {
+            if (except.isEmpty() || !except.get().equals(device.deviceId())) {
+                ids.add(device.deviceId());
+            }
+        }
+        return ids;
+    }
+
+    /** (Re)starts the delay after a change; the devices of every change in the meantime are synced with together. */
+    private synchronized void scheduleAfterChange(Set<String> deviceIds) {
+        if (deviceIds.isEmpty()) {
+            return;
+        }
+        dueAfterChange.addAll(deviceIds);
         if (afterChange != null) {
             afterChange.cancel(false);
         }
-        afterChange = scheduler.schedule(this::syncAllReachable, config.afterChangeMillis(), TimeUnit.MILLISECONDS);
+        afterChange = scheduler.schedule(this::syncDueAfterChange, config.afterChangeMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void syncDueAfterChange() {
+        Set<String> due;
+        synchronized (this) {
+            due = new LinkedHashSet<>(dueAfterChange);
+            dueAfterChange.clear();
+        }
+        Set<String> busy = new LinkedHashSet<>();
+        for (String deviceId : due) {
+            Optional<SyncAddress> address = trust.find(deviceId).flatMap(this::address);
+            if (address.isPresent() && !syncWith(deviceId, address.get(), "after a change")) {
+                busy.add(deviceId);
+            }
+        }
+        scheduleAfterChange(busy);
     }
 
     /** A trusted device was discovered: sync unless a sync with it is recent or running. */
@@ -173,13 +224,21 @@ public final class AutoSync implements EventHandler {
         }
     }
 
-    private void syncWith(String deviceId, SyncAddress address, String why) {
+    /**
+     * Syncs with a device unless a session with it is running.
+     *
+     * @return false if it was not synced with because a session with it was running
+     */
+    private boolean syncWith(String deviceId, SyncAddress address, String why) {
         if (sync.isSyncing(deviceId)) {
-            return;
+            return false;
         }
         started.put(deviceId, clock.now());
         try {
             SyncResult result = sync.sync(deviceId, Optional.of(address));
+            if (SyncErrors.BUSY.equals(result.error())) {
+                return false;
+            }
             if (result.ok()) {
                 LOG.debug("Automatic sync ({}) with {}: sent {}, received {}", why, deviceId, result.sent(),
                         result.received());
@@ -189,6 +248,7 @@ public final class AutoSync implements EventHandler {
         } catch (RuntimeException e) {
             LOG.warn("Automatic sync with {} failed: {}", deviceId, e.toString());
         }
+        return true;
     }
 
     /** The device's address: where discovery last saw it, else the last address a sync with it used. */
