@@ -62,6 +62,19 @@ export function saveEntry(entry) {
   return call('POST', '/api/entries', entry);
 }
 
+/** @returns {Promise<{versions: {versionId, replacedAt, replacedBy, entry}[]}>} earlier versions kept here, newest first */
+export function versions(id) {
+  return call('GET', '/api/entries/' + encodeURIComponent(id) + '/versions');
+}
+
+/**
+ * Makes a kept version current again: the node stores it as a new local edit, with its content (the
+ * same ciphertext, which stays valid: it is bound to the entry's id, not to a version) and mood.
+ */
+export function restore(id, versionId) {
+  return call('POST', '/api/entries/' + encodeURIComponent(id) + '/restore', { versionId });
+}
+
 // ------------------------------------------------------------------ devices, sync and pairing
 
 /** @returns {Promise<{peers: object[], multicast: boolean}>} nearby and added devices */

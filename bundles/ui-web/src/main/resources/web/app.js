@@ -5,12 +5,15 @@
 import * as api from './api.js';
 import { KeyRing, decryptText, encryptText, newEntryId } from './crypto.js';
 import { refreshAll as refreshDevices, startDevices } from './devices.js';
+import { MoodChart } from './mood-chart.js';
 
 const PAGE_SIZE = 50;
 /** How many of the newest entries are searched for one written here, to tell whether the password is right. */
 const CHECK_ENTRIES = 500;
 const MOODS = { 1: 'very low', 2: 'low', 3: 'okay', 4: 'good', 5: 'very good' };
 const UNREADABLE = 'Unreadable with this password';
+/** How many of the newest entries the mood chart shows (one request). */
+const CHART_ENTRIES = 1000;
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,6 +21,10 @@ const $ = (id) => document.getElementById(id);
 let session = null;
 /** Bumped at every unlock and lock, so answers that arrive for an earlier session are dropped. */
 let generation = 0;
+/** Made at start (it needs el and formatTime below). */
+let chart = null;
+/** Bumped at every chart reload, so a slower earlier answer does not replace a newer one. */
+let chartRequest = 0;
 
 /** Makes an element; text goes in as text only. */
 function el(tag, { className, text, attrs } = {}, children = []) {
@@ -102,6 +109,7 @@ async function unlock(password) {
     $('new-mood').disabled = !matches;
     $('mismatch').hidden = matches;
     await loadPage(mine);
+    await refreshChart(mine);
     if (mine === generation) {
       // A mismatch is explained by #mismatch, which stays while the journal is open.
       status(matches ? 'Unlocked.' : 'Unlocked, with writing off.', matches ? 'info' : 'warning');
@@ -144,6 +152,7 @@ function lock() {
   }
   session = null;
   $('entries').replaceChildren();
+  chart.clear();
   $('new-text').value = '';
   $('journal-view').hidden = true;
   $('locked-view').hidden = false;
@@ -151,6 +160,23 @@ function lock() {
   status('Locked.');
   setState('locked');
   $('password').focus();
+}
+
+// ------------------------------------------------------------------ the mood chart
+
+/** Draws the moods of the newest CHART_ENTRIES entries (moods are not encrypted: all of them, readable or not). */
+async function refreshChart(mine) {
+  const request = ++chartRequest;
+  try {
+    const page = await api.entries(CHART_ENTRIES, null);
+    if (mine === generation && request === chartRequest) {
+      chart.show(page.entries);
+    }
+  } catch (error) {
+    if (mine === generation) {
+      status('The mood chart could not be loaded: ' + explain(error), 'error');
+    }
+  }
 }
 
 // ------------------------------------------------------------------ the list
@@ -192,11 +218,18 @@ function renderEntry(entry, text) {
   item.append(readable
     ? el('p', { className: 'entry-text', text })
     : el('p', { className: 'entry-text unreadable', text: UNREADABLE }));
+  const actions = el('div', { className: 'row entry-actions' });
   if (readable && session && session.canWrite) {
     const edit = el('button', { className: 'edit', text: 'Edit', attrs: { type: 'button' } });
     edit.addEventListener('click', () => startEdit(item, entry.id));
-    item.append(edit);
+    actions.append(edit);
   }
+  // Also on an entry that does not open: an earlier version may, e.g. before a bad overwrite from a sync.
+  const versions = el('button', { className: 'versions', text: 'Earlier versions',
+    attrs: { type: 'button', 'aria-expanded': 'false' } });
+  versions.addEventListener('click', () => toggleVersions(item, entry.id));
+  actions.append(versions);
+  item.append(actions);
   return item;
 }
 
@@ -243,6 +276,7 @@ async function saveNew() {
     $('empty').hidden = true;
     textArea.value = '';
     status('Saved.');
+    refreshChart(mine);
   } catch (error) {
     if (mine === generation) {
       status('Not saved: ' + explain(error), 'error');
@@ -288,6 +322,7 @@ function startEdit(item, id) {
       if (mine === generation) {
         replaceEntry(item, stored, text);
         status('Saved.');
+        refreshChart(mine);
       }
     } catch (error) {
       if (mine === generation) {
@@ -296,6 +331,103 @@ function startEdit(item, id) {
       }
     }
   });
+}
+
+// ------------------------------------------------------------------ earlier versions
+
+function describeVersion(version) {
+  const how = version.replacedBy === 'sync' ? 'by an entry from a sync' : 'by an edit on this device';
+  return 'Replaced ' + formatTime(version.replacedAt) + ' ' + how;
+}
+
+/** Opens (or closes) the list of an entry's earlier versions under it. */
+async function toggleVersions(item, id) {
+  const open = item.querySelector('.versions-panel');
+  const button = item.querySelector('.versions');
+  if (open) {
+    open.remove();
+    button.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  const mine = generation;
+  const panel = el('div', { className: 'versions-panel', attrs: { 'data-state': 'loading' } },
+    [el('p', { className: 'note', text: 'Loading earlier versions…' })]);
+  item.append(panel);
+  button.setAttribute('aria-expanded', 'true');
+  try {
+    const { versions } = await api.versions(id);
+    const texts = await Promise.all(versions.map((version) => session.ring.open(version.entry)));
+    if (mine !== generation || !panel.isConnected) {
+      return;
+    }
+    const close = el('button', { className: 'versions-close', text: 'Close', attrs: { type: 'button' } });
+    close.addEventListener('click', () => toggleVersions(item, id));
+    const heading = el('h4', { text: versions.length === 0 ? 'No earlier versions are kept on this device.'
+      : 'Earlier versions kept on this device (newest first)' });
+    const list = el('ol', { className: 'version-list' });
+    versions.forEach((version, i) => list.append(renderVersion(item, id, version, texts[i])));
+    panel.replaceChildren(el('div', { className: 'row spread' }, [heading, close]), list);
+    panel.dataset.state = 'ready';
+  } catch (error) {
+    if (mine === generation && panel.isConnected) {
+      panel.replaceChildren(el('p', { className: 'warning', text: 'Earlier versions could not be loaded: '
+        + explain(error) }));
+      panel.dataset.state = 'failed';
+    }
+  }
+}
+
+function renderVersion(item, id, version, text) {
+  const readable = text !== null;
+  const entry = version.entry;
+  const row = el('li', { className: 'version', attrs: { 'data-readable': readable } });
+  row.dataset.versionId = String(version.versionId);
+  const mood = Number.isInteger(entry.mood) && MOODS[entry.mood]
+    ? el('span', { className: 'version-mood mood-' + entry.mood, text: 'Mood ' + entry.mood + ' · ' + MOODS[entry.mood] })
+    : el('span', { className: 'version-mood', text: 'No mood' });
+  row.append(el('div', { className: 'entry-meta' }, [
+    mood,
+    el('span', { className: 'version-date', text: describeVersion(version) }),
+  ]));
+  row.append(readable
+    ? el('p', { className: 'version-text', text })
+    : el('p', { className: 'version-text unreadable', text: UNREADABLE }));
+  // Only a version this password opens can be restored: a person restores what they can read.
+  if (readable && session && session.canWrite) {
+    const restore = el('button', { className: 'restore', text: 'Restore this version', attrs: { type: 'button' } });
+    restore.addEventListener('click', () => restoreVersion(item, id, version, restore));
+    row.append(restore);
+  }
+  return row;
+}
+
+/**
+ * Restores a kept version: the node writes it as a new local edit with that version's content and
+ * mood (the ciphertext is reused: it is bound to the entry's id, which is the same, so it stays valid
+ * and the text is exactly what it was). The current version is kept in turn, so a restore can be undone.
+ */
+async function restoreVersion(item, id, version, button) {
+  const mine = generation;
+  button.disabled = true;
+  try {
+    const stored = await api.restore(id, version.versionId);
+    const text = await session.ring.open(stored);
+    if (mine !== generation) {
+      return;
+    }
+    const fresh = item.isConnected ? replaceEntry(item, stored, text) : null;
+    status('Restored the version replaced ' + formatTime(version.replacedAt)
+      + '. The one it replaced is kept under Earlier versions.');
+    refreshChart(mine);
+    if (fresh) {
+      await toggleVersions(fresh, id);
+    }
+  } catch (error) {
+    if (mine === generation) {
+      button.disabled = false;
+      status('Not restored: ' + explain(error), 'error');
+    }
+  }
 }
 
 // ------------------------------------------------------------------ entries from a sync
@@ -318,6 +450,7 @@ async function entriesChanged() {
   $('entries').replaceChildren();
   try {
     await loadPage(mine);
+    await refreshChart(mine);
   } catch (error) {
     if (mine === generation) {
       status(explain(error), 'error');
@@ -382,6 +515,7 @@ function start() {
   });
   $('nav-journal').addEventListener('click', () => showPage('journal'));
   $('nav-devices').addEventListener('click', () => showPage('devices'));
+  chart = new MoodChart(MOODS, formatTime, el);
   setState('locked');
   showDevice();
   startDevices({ el, status, explain, formatTime, entriesChanged });

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
  * Rules the web app's files keep, checked without a browser: nothing that the strict
  * Content-Security-Policy would block (inline script, inline style, event handler
  * attributes), no way to insert a string as HTML, and every file the shell names is bundled.
+ * The chart library (unpacked from its WebJar at build time) is held to the same script rules.
  */
 class WebAppFilesTest {
 
-    private static final List<String> SCRIPTS = List.of("app.js", "api.js", "crypto.js", "devices.js");
+    private static final List<String> SCRIPTS = List.of("app.js", "api.js", "crypto.js", "devices.js",
+            "mood-chart.js", "vendor/uplot/uPlot.esm.js");
 
     private static String read(String name) throws IOException {
         try (InputStream in = WebAppFilesTest.class.getClassLoader().getResourceAsStream(WebAssets.FOLDER + name)) {
@@ -50,10 +52,11 @@ class WebAppFilesTest {
             read(reference.group(1));
             found++;
         }
-        assertTrue(found >= 3, "the shell names its script, style and icon");
+        assertTrue(found >= 4, "the shell names its script, its styles (the chart's too) and icon");
         for (String script : SCRIPTS) {
-            Matcher imports = Pattern.compile("from '\\./([^']+)'").matcher(read(script));
+            Matcher imports = Pattern.compile("from '\\./([^']+)'|\\bimport\\s*\\(").matcher(read(script));
             while (imports.find()) {
+                assertTrue(imports.group(1) != null, script + " imports a module at run time");
                 assertTrue(SCRIPTS.contains(imports.group(1)), script + " imports " + imports.group(1)
                         + ", which the rules here must check too");
             }
