@@ -1,0 +1,299 @@
+package org.moodhaven.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.moodhaven.itests.browser.Browser;
+import org.moodhaven.tools.NodeApi;
+import org.moodhaven.tools.NodeProcess;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The journal page in a real browser against one real node that also has its console, so
+ * the JVM journal and the browser write and read the same journal: an entry written at the
+ * console opens in the browser; a wrong password shows entries as unreadable and changes
+ * nothing; the mood chart shows the entries' moods; an entry's earlier versions are shown
+ * and one is restored. The Browser extension fails a test whose console logged an error.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JournalPageIT {
+
+    @RegisterExtension
+    static final Browser BROWSER = new Browser();
+
+    private static final String PASSWORD = "the journal page's own pass phrase";
+    private static final Duration STEP = Duration.ofSeconds(60);
+
+    private NodeProcess node;
+    private NodeApi api;
+    private String page;
+
+    @BeforeAll
+    void start(@TempDir Path folder) throws Exception {
+        Path data = folder.resolve("data");
+        Path home = Files.createDirectories(folder.resolve("home"));
+        node = NodeProcess.start(data, home, "--name", "Journal page test", "--http-port", "0", "--sync-port", "0",
+                "--no-mdns", "--no-auto-sync");
+        Matcher printed = node.expect("Web UI and JSON API: (http://127\\.0\\.0\\.1:(\\d+))/\\?token=(\\S+)", STEP);
+        page = printed.group(1);
+        api = new NodeApi(Integer.parseInt(printed.group(2)), data);
+        node.type("mh:unlock", PASSWORD);
+        node.expect("Journal unlocked", STEP);
+        if (BROWSER.driver() != null) {
+            BROWSER.driver().get(page + "/?token=" + printed.group(3));
+            BROWSER.await().until(ExpectedConditions.urlToBe(page + "/"));
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Loads the page afresh (locked, as after opening it) and unlocks it with a password. */
+    private static void openAndUnlock(String password) {
+        BROWSER.driver().navigate().refresh();
+        BROWSER.await().until(driver -> "locked".equals(bodyData("journal")));
+        WebElement field = BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("password")));
+        field.sendKeys(password);
+        BROWSER.driver().findElement(By.id("unlock")).click();
+        BROWSER.await().until(driver -> "ready".equals(bodyData("journal")));
+    }
+
+    private static String bodyData(String name) {
+        return BROWSER.driver().findElement(By.tagName("body")).getAttribute("data-" + name);
+    }
+
+    private static WebElement entry(String id) {
+        return BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#entries li.entry[data-entry-id='" + id + "']")));
+    }
+
+    /** Writes an entry on the page; answers its id. */
+    private static String writeInBrowser(String text, int mood) {
+        WebElement field = BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("new-text")));
+        field.sendKeys(text);
+        new Select(BROWSER.driver().findElement(By.id("new-mood"))).selectByValue(String.valueOf(mood));
+        BROWSER.driver().findElement(By.id("save")).click();
+        WebElement saved = BROWSER.await().until(driver -> driver.findElements(By.cssSelector("#entries li.entry"))
+                .stream().filter(e -> e.getText().contains(text)).findFirst().orElse(null));
+        return saved.getAttribute("data-entry-id");
+    }
+
+    private static String text(WebElement scope, String css) {
+        return scope.findElement(By.cssSelector(css)).getText();
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    @Test
+    void anEntryWrittenAtTheConsoleOpensInTheBrowserWithTheSamePassword() throws Exception {
+        String marker = "written at the console " + UUID.randomUUID();
+        node.type("mh:write --mood 2", "Dear diary, " + marker, ".");
+        String id = node.expect("Saved entry ([A-Za-z0-9_-]+) \\(mood 2", STEP).group(1);
+
+        openAndUnlock(PASSWORD);
+        WebElement written = entry(id);
+        assertEquals("true", written.getAttribute("data-readable"));
+        assertEquals("Dear diary, " + marker, text(written, ".entry-text"));
+        assertEquals("Mood 2 \u00b7 low", text(written, ".entry-mood"));
+        assertTrue(written.findElement(By.cssSelector(".edit")).isDisplayed(), "the right password may edit it");
+        assertTrue(BROWSER.driver().findElement(By.id("mismatch")).getAttribute("hidden") != null);
+    }
+
+    @Test
+    void aWrongPasswordShowsEveryEntryAsUnreadableAndChangesNothing() throws Exception {
+        String marker = "kept private " + UUID.randomUUID();
+        node.type("mh:write --mood 4", marker, ".");
+        String id = node.expect("Saved entry ([A-Za-z0-9_-]+) \\(mood 4", STEP).group(1);
+        Map<String, String> before = api.digest();
+
+        openAndUnlock("not the journal's password");
+        WebElement shown = entry(id);
+        assertEquals("false", shown.getAttribute("data-readable"));
+        assertEquals("Unreadable with this password", text(shown, ".entry-text.unreadable"));
+        assertEquals("Mood 4 \u00b7 good", text(shown, ".entry-mood"), "the mood is not encrypted");
+        List<WebElement> all = BROWSER.driver().findElements(By.cssSelector("#entries li.entry"));
+        assertEquals(before.size(), all.size());
+        assertTrue(all.stream().allMatch(e -> "false".equals(e.getAttribute("data-readable"))),
+                "no entry opens with a wrong password");
+        assertFalse(BROWSER.driver().getPageSource().contains(marker));
+        assertEquals(0, BROWSER.driver().findElements(By.cssSelector("#entries .edit")).size(), "nothing to edit");
+        assertTrue(BROWSER.driver().findElement(By.id("mismatch")).isDisplayed(), "writing is off, and says why");
+        assertFalse(BROWSER.driver().findElement(By.id("save")).isEnabled());
+
+        // Its earlier versions do not open either, so none can be restored.
+        shown.findElement(By.cssSelector(".versions")).click();
+        BROWSER.await().until(driver -> "ready".equals(shown.findElement(By.cssSelector(".versions-panel"))
+                .getAttribute("data-state")));
+        assertEquals(0, shown.findElements(By.cssSelector(".restore")).size());
+        BROWSER.screenshot("journal-wrong-password");
+
+        assertEquals(before, api.digest(), "the node's entries are exactly as they were");
+    }
+
+    @Test
+    void theMoodChartShowsTheEntriesMoodsByWhenTheyWereWritten() throws Exception {
+        openAndUnlock(PASSWORD);
+        // Two weeks of earlier entries, as a sync from another device would bring them: written after the
+        // page's own below would be, but dated before them, so the chart must order by created_at.
+        int[] earlier = {3, 2, 2, 3, 4, 3, 5, 4, 4, 3, 2, 3, 4, 5};
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        writeInBrowser("Today, first " + run, 2);
+        writeInBrowser("Today, later " + run, 4);
+        Object posted = BROWSER.js().executeAsyncScript(POST_DATED_ENTRIES, PASSWORD, earlier, run);
+        assertEquals("ok", posted);
+        openAndUnlock(PASSWORD);
+
+        List<String> expected = new ArrayList<>();
+        for (JsonNode e : api.get("/api/entries?limit=1000").get("entries")) {
+            if (e.path("mood").isInt()) {
+                expected.add(e.get("created_at").asText() + " " + e.get("mood").asInt());
+            }
+        }
+        Collections.sort(expected); // oldest first: one timestamp format, so text order is time order
+        BROWSER.await().until(driver -> String.valueOf(expected.size()).equals(
+                driver.findElement(By.id("mood-chart")).getAttribute("data-points")));
+
+        // The table under the chart lists every point, oldest first.
+        List<WebElement> rows = BROWSER.driver().findElements(By.cssSelector("#mood-table tbody tr"));
+        List<String> tabled = rows.stream().map(r -> r.findElements(By.tagName("td")).get(1)
+                .getAttribute("textContent")).toList();
+        List<String> moods = expected.stream().map(p -> p.substring(p.lastIndexOf(' ') + 1)).toList();
+        assertEquals(moods, tabled.stream().map(t -> t.substring(0, 1)).toList());
+        assertEquals("3 \u00b7 okay", tabled.get(0), "the oldest is the one dated two weeks ago");
+        assertEquals(List.of("2 \u00b7 low", "4 \u00b7 good"), tabled.subList(tabled.size() - 2, tabled.size()),
+                "today's two come last, though written first");
+
+        // The chart itself: pointing at its right end shows the newest entry's mood, at its left end the oldest's.
+        WebElement over = BROWSER.driver().findElement(By.cssSelector("#mood-chart .u-over"));
+        assertTrue(over.getSize().getWidth() > 100 && over.getSize().getHeight() > 100, over.getSize().toString());
+        new Actions(BROWSER.driver()).moveToElement(over, over.getSize().getWidth() / 2 - 2, 0).perform();
+        BROWSER.await().until(driver -> "4 \u00b7 good".equals(legendValue(1)));
+        new Actions(BROWSER.driver()).moveToElement(over, -over.getSize().getWidth() / 2 + 2, 0).perform();
+        BROWSER.await().until(driver -> "3 \u00b7 okay".equals(legendValue(1)));
+        assertEquals(Boolean.TRUE, BROWSER.js().executeScript(
+                "const c = document.querySelector('#mood-chart canvas');"
+                + "const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + "for (let i = 0; i < px.length; i += 4) {"
+                + "  if (px[i] === 0x3b && px[i + 1] === 0x7a && px[i + 2] === 0x6b && px[i + 3] === 255) return true;"
+                + "} return false;"), "the mood line is drawn in the page's accent colour");
+        BROWSER.js().executeScript("document.getElementById('mood').scrollIntoView()");
+        new Actions(BROWSER.driver()).moveToElement(over, over.getSize().getWidth() / 4, 0).perform();
+        BROWSER.screenshot("journal");
+    }
+
+    /**
+     * Encrypts and posts entries dated one a day before today, with the page's own crypto.js and the
+     * journal's salt, as another device with the same password would have written them. Arguments:
+     * the password, the moods (oldest first), a marker for their text.
+     */
+    private static final String POST_DATED_ENTRIES = """
+            const done = arguments[arguments.length - 1];
+            const [password, moods, run] = arguments;
+            (async () => {
+              const c = await import('/static/crypto.js');
+              const { salt } = await (await fetch('/api/journal')).json();
+              const key = await c.deriveKey(password, c.base64ToBytes(salt));
+              for (let i = 0; i < moods.length; i++) {
+                const at = new Date(Date.now() - (moods.length - i) * 86400000).toISOString();
+                const id = c.newEntryId();
+                const entry = { id, created_at: at, updated_at: at, mood: moods[i], privacy_mode: 'normal',
+                  book_id: null, pinned: false,
+                  content: await c.encryptText(key, salt, id, 'Day ' + (i + 1) + ' of two weeks ' + run) };
+                const answer = await fetch('/api/entries', { method: 'POST', body: JSON.stringify(entry),
+                  headers: { 'Content-Type': 'application/json' } });
+                if (!answer.ok) {
+                  throw new Error(answer.status + ' ' + await answer.text());
+                }
+              }
+            })().then(() => done('ok'), (e) => done('failed: ' + e));
+            """;
+
+    private static String legendValue(int series) {
+        List<WebElement> rows = BROWSER.driver().findElements(By.cssSelector("#mood-chart .u-legend .u-series"));
+        return rows.size() > series ? rows.get(series).findElement(By.cssSelector(".u-value")).getText() : null;
+    }
+
+    @Test
+    void anEarlierVersionIsShownAndRestoredAsItWas() throws Exception {
+        openAndUnlock(PASSWORD);
+        String first = "First draft " + UUID.randomUUID();
+        String second = "Second thoughts " + UUID.randomUUID();
+        String id = writeInBrowser(first, 2);
+
+        WebElement item = entry(id);
+        item.findElement(By.cssSelector(".edit")).click();
+        WebElement edit = BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#entries li[data-entry-id='" + id + "'] .edit-text")));
+        edit.clear();
+        edit.sendKeys(second);
+        new Select(BROWSER.driver().findElement(By.cssSelector("#entries li[data-entry-id='" + id + "'] .edit-mood")))
+                .selectByValue("5");
+        BROWSER.driver().findElement(By.cssSelector("#entries li[data-entry-id='" + id + "'] .edit-save")).click();
+        BROWSER.await().until(driver -> second.equals(text(entry(id), ".entry-text")));
+
+        entry(id).findElement(By.cssSelector(".versions")).click();
+        WebElement version = BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#entries li[data-entry-id='" + id + "'] .version")));
+        assertEquals(1, entry(id).findElements(By.cssSelector(".version")).size());
+        assertEquals(first, text(version, ".version-text"));
+        assertEquals("Mood 2 \u00b7 low", text(version, ".version-mood"));
+        assertTrue(text(version, ".version-date").endsWith("by an edit on this device"), text(version, ".version-date"));
+        BROWSER.screenshot("versions");
+        JsonNode kept = api.get("/api/entries/" + id + "/versions").get("versions").get(0);
+
+        version.findElement(By.cssSelector(".restore")).click();
+        BROWSER.await().until(driver -> first.equals(text(entry(id), ".entry-text")));
+        assertEquals("Mood 2 \u00b7 low", text(entry(id), ".entry-mood"));
+        // The panel opens again on the new history: the version the restore replaced is kept in turn.
+        BROWSER.await().until(driver -> entry(id).findElements(By.cssSelector(".version")).size() == 2);
+        assertEquals(second, text(entry(id).findElements(By.cssSelector(".version")).get(0), ".version-text"));
+
+        // On the node: the restored version is current, with the kept version's very ciphertext and a new updated_at.
+        JsonNode current = null;
+        for (JsonNode e : api.get("/api/entries?limit=1000").get("entries")) {
+            if (id.equals(e.get("id").asText())) {
+                current = e;
+            }
+        }
+        assertEquals(kept.get("entry").get("content"), current.get("content"));
+        assertEquals(2, current.get("mood").asInt());
+        assertTrue(current.get("updated_at").asText().compareTo(kept.get("replacedAt").asText()) >= 0);
+
+        // And the JVM journal reads it back with the same password.
+        node.type("mh:show " + id);
+        node.expect(first, STEP);
+
+        // Reloaded, the page still shows the restored text.
+        openAndUnlock(PASSWORD);
+        assertEquals(first, text(entry(id), ".entry-text"));
+    }
+}
