@@ -1,10 +1,14 @@
 package org.moodhaven.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.moodhaven.itests.browser.Browser;
+import org.moodhaven.tools.Await;
 import org.moodhaven.tools.TwoNodes;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
@@ -24,9 +29,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * The Devices page of two real nodes, each in its own tab of one headless Chromium, used as
  * two people at two devices would: pairing through both pages (PIN shown on A, typed on B,
  * the same check code on both, approved on A), Sync now on B bringing A's entry to B's
- * journal page, and a device whose name is HTML shown as text. Node A's page is opened at
- * 127.0.0.1 and B's at localhost: cookies do not tell ports apart, so two pages of one host
- * would share (and overwrite) one token cookie.
+ * journal page, a third device revoked on A's page (its next sync with A is refused), and a
+ * device whose name is HTML shown as text. Node A's page is opened at 127.0.0.1 and B's at
+ * localhost: cookies do not tell ports apart, so two pages of one host would share (and
+ * overwrite) one token cookie.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DevicesPageIT {
@@ -216,6 +222,40 @@ class DevicesPageIT {
         WebElement entry = entryContaining(marker);
         assertEquals("true", entry.getAttribute("data-readable"));
         BROWSER.screenshot("journal-after-sync");
+    }
+
+    @Test
+    void revokingADeviceOnThePageRemovesItAndItsNextSyncIsRefused() throws Exception {
+        try (TwoNodes.Node phone = new TwoNodes.Node(folder, "phone").start("--name", "Ken's phone")) {
+            on(tabA);
+            BROWSER.driver().navigate().refresh();
+            BROWSER.await().until(driver -> "locked".equals(attribute("body", "data-journal")));
+            String[] offer = showPin();
+            phone.api.post("/api/pairing/accept", "{\"host\":\"127.0.0.1\",\"port\":" + offer[1]
+                    + ",\"pin\":\"" + offer[0] + "\"}");
+            BROWSER.await().until(driver -> "Ken's phone".equals(textOf("#pair-request-name")));
+            click("#pair-approve");
+            String trusted = "#devices-trusted li[data-device-id='" + phone.deviceId + "']";
+            visible(trusted);
+            Await.until("the phone trusts A too", Duration.ofSeconds(30),
+                    () -> phone.api.get("/api/trusted").toString().contains(a.deviceId));
+            // The phone's own sync right after pairing may still be running (a second one is refused meanwhile).
+            Await.until("a sync of the phone with A goes through while A trusts it", Duration.ofSeconds(30),
+                    () -> phone.syncWith(a).get("ok").asBoolean());
+
+            click(trusted + " .revoke");
+            click(trusted + " .revoke-confirm");
+            BROWSER.await().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(trusted), 0));
+            assertTrue(textOf("#status").contains("Revocation is local to this device"), textOf("#status"));
+            BROWSER.screenshot("devices-revoked");
+
+            JsonNode after = phone.syncWith(a);
+            assertFalse(after.get("ok").asBoolean(), after.toString());
+            assertEquals("not_trusted", after.get("error").asText(), after.toString());
+            for (JsonNode device : a.api.get("/api/trusted")) {
+                assertFalse(phone.deviceId.equals(device.get("deviceId").asText()), "A no longer trusts the phone");
+            }
+        }
     }
 
     @Test
