@@ -12,12 +12,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.moodhaven.api.entry.CanonicalJson;
+import org.moodhaven.api.entry.Entry;
+import org.moodhaven.testing.EntryGenerator;
 import org.moodhaven.tools.TwoNodes;
 
 /**
@@ -26,6 +34,8 @@ import org.moodhaven.tools.TwoNodes;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiAccessIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TwoNodes.Node node;
     private int port;
@@ -107,6 +117,55 @@ class ApiAccessIT {
         assertTrue(large.startsWith("HTTP/1.1 413"), large.substring(0, Math.min(200, large.length())));
         String unknown = request("GET /api/nothing", "127.0.0.1:" + port, bearer());
         assertTrue(unknown.startsWith("HTTP/1.1 404") && unknown.contains("not_found"), unknown);
+    }
+
+    @Test
+    void anEntrysEarlierVersionsAreListedAndOneIsRestoredAsItWas() throws Exception {
+        EntryGenerator entries = new EntryGenerator(7, 64, Instant.parse("2026-02-01T00:00:00Z"));
+        Entry first = entries.version(0, 0);
+        Entry second = entries.version(0, 1);
+        for (Entry entry : List.of(first, second, entries.version(1, 0), entries.version(1, 1))) {
+            node.api.post("/api/entries", CanonicalJson.of(entry));
+        }
+        String path = "/api/entries/" + first.id();
+
+        JsonNode versions = node.api.get(path + "/versions").get("versions");
+        assertEquals(1, versions.size(), versions.toString());
+        JsonNode kept = versions.get(0);
+        assertEquals("local", kept.get("replacedBy").asText());
+        assertEquals(JSON.readTree(CanonicalJson.of(first)), kept.get("entry"));
+
+        JsonNode restored = node.api.post(path + "/restore", "{\"versionId\":" + kept.get("versionId") + "}");
+        assertEquals(kept.get("entry").get("content"), restored.get("content"), "the same ciphertext");
+        assertEquals(kept.get("entry").get("mood"), restored.get("mood"));
+        assertEquals(first.createdAt(), restored.get("created_at").asText());
+        assertTrue(restored.get("updated_at").asText().compareTo(second.updatedAt()) > 0,
+                "a new version, newer than the one it replaced: " + restored);
+        JsonNode now = node.api.get(path + "/versions").get("versions");
+        assertEquals(2, now.size());
+        assertEquals(JSON.readTree(CanonicalJson.of(second)).get("content"), now.get(0).get("entry").get("content"),
+                "the version the restore replaced is kept in turn");
+
+        long othersVersion = node.api.get("/api/entries/" + entries.id(1) + "/versions").get("versions").get(0)
+                .get("versionId").asLong();
+        JsonNode notThisEntrys = node.api.post(path + "/restore", "{\"versionId\":" + othersVersion + "}", 404);
+        assertEquals("not_found", notThisEntrys.get("error").asText());
+        assertEquals("not_found", node.api.post("/api/entries/no-such-entry/restore", "{\"versionId\":1}", 404)
+                .get("error").asText());
+        assertEquals("bad_request", node.api.post(path + "/restore", "{\"versionId\":\"1\"}", 400)
+                .get("error").asText());
+        assertEquals("malformed_json", node.api.post(path + "/restore", "{", 400).get("error").asText());
+        assertEquals(0, node.api.get("/api/entries/no-such-entry/versions").get("versions").size());
+        assertEquals(restored, currentEntry(first.id()), "nothing changed by the refused restores");
+    }
+
+    private JsonNode currentEntry(String id) throws IOException, InterruptedException {
+        for (JsonNode entry : node.api.get("/api/entries?limit=1000").get("entries")) {
+            if (id.equals(entry.get("id").asText())) {
+                return entry;
+            }
+        }
+        throw new AssertionError("no entry " + id);
     }
 
     private String bearer() {
