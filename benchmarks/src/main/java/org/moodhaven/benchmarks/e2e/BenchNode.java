@@ -7,16 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.moodhaven.tools.GcLog;
 import org.moodhaven.tools.NodeApi;
 import org.moodhaven.tools.NodeProcess;
+import org.moodhaven.tools.ProcessStatus;
 
 /**
  * A node of the benchmark: a real process from the distribution, headless, with
@@ -26,7 +26,6 @@ import org.moodhaven.tools.NodeProcess;
  */
 final class BenchNode implements AutoCloseable {
 
-    private static final Pattern GC_PAUSE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where each node writes a JFR recording of its run ({@code --profile}), or null for none. */
@@ -55,7 +54,7 @@ final class BenchNode implements AutoCloseable {
      * @return milliseconds from creating the process to the API answering with sync running
      */
     double start() throws Exception {
-        String jvmFlags = "-Xlog:gc:file=" + data.resolve("gc.log");
+        String jvmFlags = GcLog.option(data.resolve("gc.log"));
         if (profileFolder != null) {
             Path recording = profileFolder.resolve(name + "-" + System.currentTimeMillis() + ".jfr");
             jvmFlags += " -XX:FlightRecorderOptions:stackdepth=256 -XX:StartFlightRecording=settings=profile,filename=" + recording;
@@ -118,28 +117,12 @@ final class BenchNode implements AutoCloseable {
 
     /** @return the highest resident set size the node's process reached, in MiB (VmHWM) */
     double peakRssMiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-            }
-        }
-        return Double.NaN;
+        return ProcessStatus.peakRssMiB(process.pid());
     }
 
     /** @return the most heap the node used, in MiB: the largest heap before a collection in its GC log */
     double peakHeapMiB() throws IOException {
-        double peak = 0;
-        Path log = data.resolve("gc.log");
-        if (!Files.exists(log)) {
-            return Double.NaN;
-        }
-        for (String line : Files.readAllLines(log)) {
-            Matcher pause = GC_PAUSE.matcher(line);
-            if (pause.find()) {
-                peak = Math.max(peak, Double.parseDouble(pause.group(1)));
-            }
-        }
-        return peak;
+        return GcLog.peakHeapMiB(data.resolve("gc.log"));
     }
 
     private static int freePort() throws IOException {
