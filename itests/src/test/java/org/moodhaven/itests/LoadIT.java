@@ -1,0 +1,196 @@
+package org.moodhaven.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.moodhaven.testing.EntryGenerator;
+import org.moodhaven.tools.Await;
+import org.moodhaven.tools.GcLog;
+import org.moodhaven.tools.ProcessStatus;
+import org.moodhaven.tools.SyncPortLoad;
+import org.moodhaven.tools.TwoNodes;
+
+/**
+ * Load on a real node's sync port (issue 7), on 127.0.0.1 only and bounded in
+ * count and time: 50 connections held open, a flood of 1,000 connects, slow
+ * clients trickling a HELLO, 1,000 HELLOs of strangers at the 4 KiB cap. During
+ * each, a trusted peer syncs with the node through its JSON API and its entries
+ * arrive; the node's live threads (from {@code /proc/<pid>/status}, sampled all
+ * along) stay under 100 and its heap, from its GC log, within its -Xmx256m.
+ * <p>
+ * PROTOCOL.md 6.1 gives 16 handshake slots for everyone, with no limit per address:
+ * while 16 silent connections hold them, the node closes every new connection at once,
+ * the peer's too. It frees them by its 10 s handshake limit, and a sync retried then
+ * goes through; the test retries as a person would, and asserts every refusal was the
+ * node closing at once, never a hang (docs/reliability.md, "Load").
+ */
+class LoadIT {
+
+    private static final String HOST = "127.0.0.1";
+    private static final int ENTRIES_PER_PHASE = 50;
+    private static final int MAX_THREADS = 100;
+    private static final double HEAP_MIB = 256;
+    /** The node's handshake limit and its watchdog's tick, with room for a loaded machine. */
+    private static final Duration HANDSHAKE_LIMIT = Duration.ofMillis(10_000 + 1_500);
+    private static final Duration PHASE = Duration.ofSeconds(40);
+    private static final Duration WHOLE_RUN = Duration.ofMinutes(2);
+
+    @TempDir
+    Path folder;
+
+    private final EntryGenerator generator = new EntryGenerator(11, 1024, Instant.parse("2026-01-01T00:00:00Z"));
+    private long nextIndex;
+
+    /** One kind of load, and whether the spec lets it take every handshake slot. */
+    private record Phase(String name, boolean takesEverySlot, Supplier<SyncPortLoad> start, int underwayAt) {
+    }
+
+    /** What happened in one phase; {@code lastRefusal} is the peer's message when a sync was refused. */
+    private record Outcome(String phase, SyncPortLoad.Report load, int peakThreads, int syncAttempts,
+                           long syncMillis, String lastRefusal) {
+    }
+
+    @Test
+    void aTrustedPeerSyncsDuringEachLoadAndTheNodeStaysWithinItsThreadsAndHeap() throws Exception {
+        long started = System.nanoTime();
+        TwoNodes.Node node = new TwoNodes.Node(folder, "loaded");
+        TwoNodes.Node peer = new TwoNodes.Node(folder, "peer");
+        Path gcLog = node.home.resolve("gc.log");
+        List<Outcome> outcomes = new ArrayList<>();
+        try (node; peer) {
+            node.launch(GcLog.option(gcLog));
+            peer.launch("").awaitReady();
+            node.awaitReady();
+            node.trust(peer);
+            peer.trust(node);
+            long pid = node.process.pid();
+            int port = node.syncPort;
+            syncUntilOk(peer, node, "the first sync, without load", Duration.ofSeconds(30), new AtomicInteger(),
+                    new AtomicReference<>());
+            int idleThreads = ProcessStatus.threads(pid);
+
+            List<Phase> phases = List.of(
+                    new Phase("50 connections held silent", true,
+                            () -> SyncPortLoad.heldConnections(HOST, port, 50), 50),
+                    new Phase("a flood of 1,000 connects", false,
+                            () -> SyncPortLoad.connectFlood(HOST, port, 1_000, 8), 100),
+                    new Phase("12 clients trickling a HELLO, a byte every 500 ms", false,
+                            () -> SyncPortLoad.slowClients(HOST, port, 12, Duration.ofMillis(500)), 12),
+                    new Phase("1,000 stranger HELLOs at the 4 KiB cap", false,
+                            () -> SyncPortLoad.capHellos(HOST, port, 1_000, 16), 100));
+            for (Phase phase : phases) {
+                outcomes.add(run(phase, node, peer, pid));
+            }
+
+            // After the load: the node answers, and its history holds no sync that hung.
+            assertEquals(peer.api.digest(), node.api.digest(), "both journals are equal after the load");
+            StringBuilder summary = new StringBuilder("LoadIT: idle " + idleThreads + " threads");
+            outcomes.forEach(outcome -> summary.append("\n  ").append(outcome));
+            double peakHeap = GcLog.peakHeapMiB(gcLog);
+            summary.append("\n  peak heap ").append(peakHeap).append(" MiB (GC log), peak RSS ")
+                    .append(Math.round(ProcessStatus.peakRssMiB(pid))).append(" MiB");
+            System.out.println(summary);
+
+            for (Outcome outcome : outcomes) {
+                assertTrue(outcome.peakThreads() < MAX_THREADS, "the node's live threads stay under " + MAX_THREADS
+                        + ": " + outcome);
+            }
+            assertFalse(Double.isNaN(peakHeap), "the node wrote its GC log");
+            assertTrue(peakHeap <= HEAP_MIB, "the heap stays within -Xmx256m: " + summary);
+            String log = Files.readString(node.data.resolve("logs").resolve("moodhaven.log"));
+            assertFalse(log.contains("OutOfMemoryError") || node.process.transcript().contains("OutOfMemoryError"),
+                    "no OutOfMemoryError in the node's log or output");
+            assertTrue(node.process.isAlive(), "the node still runs");
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        assertTrue(seconds < WHOLE_RUN.toSeconds(), "LoadIT took " + seconds + " s");
+    }
+
+    /** Starts the load, syncs from the peer while it runs, then lets the load end. */
+    private Outcome run(Phase phase, TwoNodes.Node node, TwoNodes.Node peer, long pid) throws Exception {
+        for (int i = 0; i < ENTRIES_PER_PHASE; i++) {
+            peer.post(generator.entry(nextIndex++));
+        }
+        AtomicInteger peakThreads = new AtomicInteger(ProcessStatus.threads(pid));
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                peakThreads.accumulateAndGet(ProcessStatus.threads(pid), Math::max);
+            } catch (IOException gone) {
+                // the node ended; the test's checks say so
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
+        try (SyncPortLoad load = phase.start().get()) {
+            Await.until("the load (" + phase.name() + ") is underway", PHASE,
+                    () -> load.report().connections() >= phase.underwayAt());
+            long syncStart = System.nanoTime();
+            AtomicReference<String> refusals = new AtomicReference<>("");
+            // Every slot taken: the node is specified to close new connections until its handshake limit frees them.
+            Duration deadline = phase.takesEverySlot() ? HANDSHAKE_LIMIT.plusSeconds(5) : Duration.ofSeconds(20);
+            AtomicInteger attempts = new AtomicInteger();
+            JsonNode result = syncUntilOk(peer, node, "a sync during " + phase.name(), deadline, attempts, refusals);
+            long syncMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - syncStart);
+            if (!phase.takesEverySlot()) {
+                assertTrue(load.isRunning(), "the sync completed while the load (" + phase.name() + ") still ran: "
+                        + load.report());
+            }
+            assertEquals(ENTRIES_PER_PHASE, result.get("sent").asInt(), "the peer sent exactly its new entries "
+                    + "during " + phase.name() + ": " + result);
+            assertEquals(peer.api.digest(), node.api.digest(), "both journals are equal after a sync during "
+                    + phase.name());
+            assertTrue(load.awaitEnd(PHASE), "the load ended: the node closed or answered every connection: "
+                    + load.report());
+            SyncPortLoad.Report report = load.report();
+            assertTrue(report.longestMillis() <= HANDSHAKE_LIMIT.toMillis(), "no connection of the load outlived "
+                    + "the node's handshake limit: " + report);
+            assertEquals(0, report.count("still open later") + report.count("still open at once"),
+                    "the node left no connection hanging: " + report);
+            return new Outcome(phase.name(), report, peakThreads.get(), attempts.get(), syncMillis, refusals.get());
+        } finally {
+            sampler.shutdownNow();
+        }
+    }
+
+    /**
+     * Syncs the peer with the node until a sync succeeds, as a person pressing "Sync now"
+     * again would; a refusal must be the node closing the connection, never a timeout.
+     *
+     * @return the answer of the sync that succeeded
+     */
+    private static JsonNode syncUntilOk(TwoNodes.Node peer, TwoNodes.Node node, String what, Duration deadline,
+                                        AtomicInteger attempts, AtomicReference<String> refusals) throws Exception {
+        AtomicReference<JsonNode> ok = new AtomicReference<>();
+        Await.until(what + " succeeds", deadline, () -> {
+            attempts.incrementAndGet();
+            JsonNode result = peer.syncWith(node);
+            if (result.get("ok").asBoolean()) {
+                ok.set(result);
+                return true;
+            }
+            assertEquals("connection", result.path("error").asText(), what
+                    + " was refused only by the node closing the connection at once: " + result);
+            refusals.set(result.path("message").asText());
+            return false;
+        });
+        return ok.get();
+    }
+}
