@@ -11,6 +11,7 @@ import java.util.List;
 import org.moodhaven.api.crypto.CryptoProvider;
 import org.moodhaven.api.entry.CanonicalJson;
 import org.moodhaven.api.entry.Entry;
+import org.moodhaven.api.entry.EntryHash;
 import org.moodhaven.api.identity.DeviceIds;
 import org.moodhaven.crypto.jdk.internal.JdkCryptoProvider;
 import org.moodhaven.testing.Configs;
@@ -33,6 +34,8 @@ final class FuzzSeeds {
     public static void main(String[] args) throws IOException {
         frameReader();
         handshake();
+        session();
+        entries();
         System.out.println("seeds written under " + INPUTS.toAbsolutePath());
     }
 
@@ -107,6 +110,68 @@ final class FuzzSeeds {
         write(answers, "hello-v1", Messages.hello(serverId, 1, null));
         write(answers, "hello-zero-ephemeral", Messages.hello(serverId, 2, DeviceIds.base64Url(new byte[32])));
         write(answers, "error-message", Messages.error("internal", "no"));
+    }
+
+    private static void session() throws IOException {
+        Path dir = dir("SessionFuzzTest", "serverSessionReadsSealedMessages");
+        Entry newer = FuzzJournal.ENTRIES.version(0, 2);
+        Entry fresh = FuzzJournal.ENTRIES.entry(9);
+        String state = text(Messages.syncState("fuzz-client-store", null, 0));
+        String manifest = "{\"type\":\"MANIFEST\",\"seq\":5,\"entries\":[" + item(newer) + "," + item(fresh)
+                + "],\"last\":true}";
+        String want = text(Messages.want(List.of(FuzzJournal.ENTRIES.id(1)), true));
+        String entries = "{\"type\":\"ENTRIES\",\"entries\":[" + json(newer) + "," + json(fresh)
+                + "],\"last\":true}";
+        String done = text(Messages.done(Messages.DONE, 1, 0, 5));
+        write(dir, "whole-session", String.join("\n", state, manifest, want, entries, done));
+        Entry invalid = new Entry(fresh.id(), fresh.createdAt(), fresh.updatedAt(), fresh.content(), 9,
+                fresh.privacyMode(), null, false);
+        write(dir, "an-invalid-entry", String.join("\n", state, manifest, want,
+                entries.replace(json(fresh), json(invalid)), done));
+        write(dir, "an-entry-not-wanted", String.join("\n", state, manifest, want,
+                entries.replace(json(fresh), json(FuzzJournal.ENTRIES.entry(10))), done));
+        write(dir, "want-unlisted-id", String.join("\n", state, manifest,
+                text(Messages.want(List.of("never-listed"), true))));
+        write(dir, "have-another-store", text(Messages.syncState("fuzz-client-store", "other-store", 3)));
+        write(dir, "error-instead-of-manifest", String.join("\n", state, text(Messages.error("internal", "x"))));
+        write(dir, "done-with-wrong-count", String.join("\n", state, manifest, want, entries,
+                text(Messages.done(Messages.DONE, 7, 0, 5))));
+    }
+
+    private static void entries() throws IOException {
+        Path dir = dir("EntryMergeFuzzTest", "entryFromTheWireMergedIntoTheStore");
+        Entry held = FuzzJournal.HELD.get(0);
+        Entry fresh = FuzzJournal.ENTRIES.entry(9);
+        write(dir, "new-entry", json(fresh));
+        write(dir, "newer-version", json(FuzzJournal.ENTRIES.version(0, 2)));
+        write(dir, "older-version", json(FuzzJournal.ENTRIES.version(0, 0)));
+        write(dir, "same-version", json(held));
+        String text = json(fresh);
+        write(dir, "mood-0", text.replaceFirst("\"mood\":(null|[0-9])", "\"mood\":0"));
+        write(dir, "mood-6", text.replaceFirst("\"mood\":(null|[0-9])", "\"mood\":6"));
+        write(dir, "mood-as-string", text.replaceFirst("\"mood\":(null|[0-9])", "\"mood\":\"3\""));
+        write(dir, "mood-3.0", text.replaceFirst("\"mood\":(null|[0-9])", "\"mood\":3.0"));
+        write(dir, "mood-huge", text.replaceFirst("\"mood\":(null|[0-9])", "\"mood\":9007199254740991"));
+        write(dir, "updated-in-the-future", text.replace(fresh.updatedAt(), "2027-01-01T00:00:00Z"));
+        write(dir, "updated-not-a-timestamp", text.replace(fresh.updatedAt(), "2026-02-30T25:00:00Z"));
+        write(dir, "no-salt", text.replace("\"salt\":", "\"pepper\":"));
+        write(dir, "content-value-a-number", text.replaceFirst("\"iv\":\"[^\"]*\"", "\"iv\":12"));
+        write(dir, "content-lone-surrogate", text.replace("\"iv\":\"", "\"iv\":\"\\ud800"));
+        write(dir, "privacy-mode-upper-case", text.replace("\"privacy_mode\":\"normal\"",
+                "\"privacy_mode\":\"NORMAL\""));
+        write(dir, "book-id-invalid", text.replace("\"book_id\":null", "\"book_id\":\"a b\""));
+        write(dir, "pinned-a-string", text.replaceFirst("\"pinned\":(true|false)", "\"pinned\":\"true\""));
+        write(dir, "id-65-characters", text.replace(fresh.id(), "x".repeat(65)));
+        write(dir, "unknown-field", text.replaceFirst("^\\{", "{\"colour\":\"blue\","));
+    }
+
+    private static String item(Entry entry) {
+        return "{\"id\":\"" + entry.id() + "\",\"updated_at\":\"" + entry.updatedAt() + "\",\"h\":\""
+                + EntryHash.of(entry) + "\"}";
+    }
+
+    private static String text(byte[] message) {
+        return new String(message, StandardCharsets.UTF_8);
     }
 
     /** A deviceId no test node trusts. */
