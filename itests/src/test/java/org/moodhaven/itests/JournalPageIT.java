@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -166,8 +167,8 @@ class JournalPageIT {
         // page's own below would be, but dated before them, so the chart must order by created_at.
         int[] earlier = {3, 2, 2, 3, 4, 3, 5, 4, 4, 3, 2, 3, 4, 5};
         String run = UUID.randomUUID().toString().substring(0, 8);
-        writeInBrowser("Today, first " + run, 2);
-        writeInBrowser("Today, later " + run, 4);
+        writeInBrowser("Slept badly, a grey morning. (" + run + ")", 2);
+        writeInBrowser("Better after a walk by the river. (" + run + ")", 4);
         Object posted = BROWSER.js().executeAsyncScript(POST_DATED_ENTRIES, PASSWORD, earlier, run);
         assertEquals("ok", posted);
         openAndUnlock(PASSWORD);
@@ -245,8 +246,9 @@ class JournalPageIT {
     @Test
     void anEarlierVersionIsShownAndRestoredAsItWas() throws Exception {
         openAndUnlock(PASSWORD);
-        String first = "First draft " + UUID.randomUUID();
-        String second = "Second thoughts " + UUID.randomUUID();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String first = "A long day at work, too tired to think. (" + run + ")";
+        String second = "A long day, but a good talk with Sam in the evening. (" + run + ")";
         String id = writeInBrowser(first, 2);
 
         WebElement item = entry(id);
@@ -290,7 +292,7 @@ class JournalPageIT {
 
         // And the JVM journal reads it back with the same password.
         node.type("mh:show " + id);
-        node.expect(first, STEP);
+        node.expect(Pattern.quote(first), STEP);
 
         // Reloaded, the page still shows the restored text.
         openAndUnlock(PASSWORD);
