@@ -2,21 +2,16 @@ package org.moodhaven.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -30,11 +25,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.moodhaven.api.entry.CanonicalJson;
-import org.moodhaven.api.entry.Entry;
-import org.moodhaven.api.entry.EntryHash;
-import org.moodhaven.api.entry.EntryRules;
-import org.moodhaven.testing.EntryGenerator;
 import org.moodhaven.tools.EventStream;
 import org.moodhaven.tools.TwoNodes;
 
@@ -65,11 +55,8 @@ class SyncCrashPhasesIT {
     @TempDir
     Path folder;
 
-    private final EntryGenerator generator = new EntryGenerator(7, 1024,
-            Instant.parse("2026-01-01T00:00:00Z"));
-    /** Every entry written on the sender: id to the entry hash of the version it stored. */
-    private final Map<String, String> written = new HashMap<>();
-    private long nextIndex;
+    /** Every entry written on the sender, with the entry hash of the version it stored. */
+    private final WrittenEntries written = new WrittenEntries();
 
     @Test
     void aReceiverKilledAtAnyPhaseOfASyncLosesNothingAcknowledgedAndCatchesUp() throws Exception {
@@ -95,18 +82,18 @@ class SyncCrashPhasesIT {
             receiver.trust(sender);
 
             // A first sync without a kill: both journals start equal, and its length bounds the random moments.
-            write(sender, pool);
+            written.write(sender, pool, ENTRIES_PER_ROUND);
             long syncStart = System.nanoTime();
             assertOk(sender.syncWith(receiver), "the first sync");
             long fullSyncMillis = Math.max(50, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - syncStart));
             assertEquals(sender.api.digest(), receiver.api.digest());
-            Set<String> acknowledged = new HashSet<>(written.keySet());
+            Set<String> acknowledged = written.ids();
 
             int round = 0;
             for (Moment moment : plan) {
                 round++;
                 long writing = System.nanoTime();
-                Set<String> roundIds = write(sender, pool);
+                Set<String> roundIds = written.write(sender, pool, ENTRIES_PER_ROUND);
                 long writeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writing);
                 // The seed picks where in the span of a whole-round sync the kill falls (a sync to a node
                 // just restarted is slower, so some still land after the sync has ended).
@@ -125,13 +112,14 @@ class SyncCrashPhasesIT {
                 JsonNode result = sync.get(SYNC.toSeconds(), TimeUnit.SECONDS);
                 boolean acked = result.get("ok").asBoolean();
                 if (acked) {
-                    acknowledged.addAll(written.keySet());
+                    acknowledged.addAll(written.ids());
                 }
 
                 long restart = System.nanoTime();
                 receiver.start(); // the store opens: the node starts and its API answers
                 long restartMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restart);
-                Set<String> held = checkWhole(receiver, "round " + round + " (" + moment + ", seed " + seed + ")");
+                Set<String> held = written.checkWhole(receiver, "round " + round + " (" + moment + ", seed " + seed
+                        + ")");
                 Set<String> lost = new HashSet<>(acknowledged);
                 lost.removeAll(held);
                 assertEquals(Set.of(), lost, "entries a DONE_ACK acknowledged were lost in round " + round + " ("
@@ -155,7 +143,7 @@ class SyncCrashPhasesIT {
                         "both journals are equal after round " + round + " (" + moment + ", seed " + seed + ")");
                 System.out.printf("round %d: written in %d ms, synced again and compared in %d ms%n", round,
                         writeMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - again));
-                acknowledged.addAll(written.keySet());
+                acknowledged.addAll(written.ids());
             }
         } finally {
             pool.shutdownNow();
@@ -196,60 +184,6 @@ class SyncCrashPhasesIT {
             }
             default -> throw new IllegalStateException(moment.name());
         }
-    }
-
-    /** Writes a round of new entries on the sender, a few API calls at a time; answers their ids. */
-    private Set<String> write(TwoNodes.Node sender, ExecutorService pool) throws Exception {
-        List<Future<JsonNode>> answers = new ArrayList<>();
-        for (int i = 0; i < ENTRIES_PER_ROUND; i++) {
-            Entry entry = generator.entry(nextIndex++);
-            answers.add(pool.submit(() -> sender.api.post("/api/entries",
-                    CanonicalJson.of(entry))));
-        }
-        Set<String> ids = new HashSet<>();
-        for (Future<JsonNode> answer : answers) {
-            Entry stored = wire(answer.get(SYNC.toSeconds(), TimeUnit.SECONDS));
-            written.put(stored.id(), EntryHash.of(stored));
-            ids.add(stored.id());
-        }
-        return ids;
-    }
-
-    /**
-     * Reads every entry the node holds through its API and checks each is whole: valid by
-     * the entry rules, and with the entry hash of the version the sender wrote.
-     */
-    private Set<String> checkWhole(TwoNodes.Node node, String when) throws Exception {
-        Set<String> ids = new HashSet<>();
-        String after = null;
-        do {
-            JsonNode page = node.api.get("/api/entries?limit=1000" + (after == null ? "" : "&after=" + after));
-            for (JsonNode json : page.get("entries")) {
-                Entry entry = wire(json);
-                assertEquals(Optional.empty(), EntryRules.problem(entry), "entry " + entry.id()
-                        + " is valid after " + when);
-                String expected = written.get(entry.id());
-                if (expected == null) {
-                    fail("entry " + entry.id() + " was never written, after " + when);
-                }
-                assertEquals(expected, EntryHash.of(entry), "entry " + entry.id() + " is whole after " + when);
-                assertTrue(ids.add(entry.id()), "entry " + entry.id() + " is listed once after " + when);
-            }
-            after = page.get("next").isNull() ? null : page.get("next").asText();
-        } while (after != null);
-        return ids;
-    }
-
-    /** An entry in the wire shape (PROTOCOL.md 6.4), as the API serves it. */
-    private static Entry wire(JsonNode json) {
-        Map<String, String> content = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : json.get("content").properties()) {
-            content.put(field.getKey(), field.getValue().asText());
-        }
-        return new Entry(json.get("id").asText(), json.get("created_at").asText(), json.get("updated_at").asText(),
-                content, json.path("mood").isInt() ? json.get("mood").asInt() : null,
-                json.get("privacy_mode").asText(), json.path("book_id").isTextual() ? json.get("book_id").asText() : null,
-                json.get("pinned").asBoolean());
     }
 
     private static void assertOk(JsonNode result, String what) {
