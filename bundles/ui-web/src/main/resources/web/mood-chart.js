@@ -31,6 +31,17 @@ export function moodPoints(entries) {
   return { times: points.map((p) => p[0]), moods: points.map((p) => p[1]) };
 }
 
+/**
+ * One point alone (or several at one instant) is centred in a day; uPlot itself would pin it to the left
+ * edge of a span it computes in the wrong unit for millisecond times.
+ */
+function centredWhenOneInstant(times, min, max) {
+  if (times.length > 0 && times[0] === times[times.length - 1]) {
+    return [times[0] - DAY / 2, times[0] + DAY / 2];
+  }
+  return [min, max];
+}
+
 /** The chart in #mood-chart, its table in #mood-table and the note #mood-empty. */
 export class MoodChart {
   #plot = null;
@@ -104,8 +115,7 @@ export class MoodChart {
       ms: 1,
       cursor: { drag: { x: false, y: false }, points: { size: 10 } },
       scales: {
-        // One point alone (or several at one instant) is centred in a day rather than pinned to the left edge.
-        x: { time: true, range: (u, min, max) => (min === max ? [min - DAY / 2, max + DAY / 2] : [min, max]) },
+        x: { time: true, range: (u, min, max) => centredWhenOneInstant(u.data[0], min, max) },
         mood: { auto: false, range: [0.5, 5.5] },
       },
       axes: [
