@@ -3,7 +3,8 @@
 // site); uPlot styles its elements through element.style, which the page's Content-Security-Policy
 // allows (it blocks only inline <style> and style="" attributes). The same points are listed in a
 // table under the chart, for screen readers and for anyone who wants the numbers.
-// Moods are not encrypted (PROTOCOL.md §6.4): the chart also shows entries this password does not open.
+// Moods are stored in the clear (only the text is encrypted; docs/security.md, "Metadata"): the chart
+// also shows the moods of entries this password does not open.
 
 import uPlot from './vendor/uplot/uPlot.esm.js';
 
