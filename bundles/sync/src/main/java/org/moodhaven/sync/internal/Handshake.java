@@ -92,14 +92,14 @@ final class Handshake {
         Map<String, Object> answer = parseHandshakeMessage(helloServer, "the server's answer");
         refuseIfRejected(answer, server);
         requireHello(answer, "the server's answer");
-        String deviceId = Fields.string(answer, "deviceId");
+        String deviceId = helloString(answer, "deviceId");
         if (deviceId.equals(self.deviceId())) {
             throw handshake("the server answered with this node's own deviceId");
         }
         if (!deviceId.equals(server.deviceId())) {
             throw handshake("the server at this address is device " + deviceId + ", not " + server.deviceId());
         }
-        if (Fields.count(answer, "protocolVersion") != 2) {
+        if (helloCount(answer, "protocolVersion") != 2) {
             throw handshake("the server answered with another protocol version");
         }
         byte[] serverEphemeral = ephemeralKey(answer);
@@ -135,8 +135,8 @@ final class Handshake {
         Map<String, Object> answer = parseHandshakeMessage(connection.readFrame(), "the server's answer");
         refuseIfRejected(answer, server);
         requireHello(answer, "the server's answer");
-        if (!server.deviceId().equals(Fields.string(answer, "deviceId"))
-                || Fields.count(answer, "protocolVersion") != 1) {
+        if (!server.deviceId().equals(helloString(answer, "deviceId"))
+                || helloCount(answer, "protocolVersion") != 1) {
             throw handshake("the server is not device " + server.deviceId() + " speaking protocol version 1");
         }
         useV1Keys(connection, context, self.publicKeyBase64(), server.publicKey());
@@ -328,7 +328,7 @@ final class Handshake {
         }
         byte[] signature;
         try {
-            signature = DeviceIds.fromBase64Url(Fields.string(auth, "signature"));
+            signature = DeviceIds.fromBase64Url(helloString(auth, "signature"));
         } catch (IllegalArgumentException e) {
             throw handshake(who + "'s signature is not b64url");
         }
@@ -351,9 +351,31 @@ final class Handshake {
         }
     }
 
+    /**
+     * A string member of a handshake message. A missing or mistyped member fails the
+     * handshake ({@code handshake}), as any other unusable answer does; {@code protocol_error}
+     * is for sessions that began.
+     */
+    private static String helloString(Map<String, Object> message, String name) throws SyncFailure {
+        try {
+            return Fields.string(message, name);
+        } catch (ProtocolViolation e) {
+            throw handshake(e.getMessage());
+        }
+    }
+
+    /** A count member of a handshake message; like {@link #helloString}. */
+    private static long helloCount(Map<String, Object> message, String name) throws SyncFailure {
+        try {
+            return Fields.count(message, name);
+        } catch (ProtocolViolation e) {
+            throw handshake(e.getMessage());
+        }
+    }
+
     private static byte[] ephemeralKey(Map<String, Object> hello) throws SyncFailure {
         try {
-            byte[] key = DeviceIds.fromBase64Url(Fields.string(hello, "ephemeralKey"));
+            byte[] key = DeviceIds.fromBase64Url(helloString(hello, "ephemeralKey"));
             if (key.length != KEY_LENGTH) {
                 throw handshake("an ephemeral key must be 32 bytes");
             }
