@@ -16,7 +16,9 @@ import java.util.jar.JarFile;
  * folder, each with the start level {@code conf/start-levels.properties} gives
  * its symbolic name (patterns may end with {@code *}). Levels order start-up:
  * the SPI weaver before SLF4J, SLF4J before anything logs, the framework
- * services before our components, the console last.
+ * services before our components, the console last. A level may be followed by
+ * the word {@code background}: such a bundle starts in a thread of its own once
+ * the framework has reached its level, while the framework goes on with the next.
  */
 public final class BundleFolder {
 
@@ -24,14 +26,28 @@ public final class BundleFolder {
     public static final int DEFAULT_LEVEL = 4;
 
     /**
+     * Where a bundle starts.
+     *
+     * @param level      its start level
+     * @param background whether it starts in a thread of its own once the framework reaches its level
+     */
+    public record StartLevel(int level, boolean background) {
+    }
+
+    /**
      * A bundle to install.
      *
      * @param file         the jar
      * @param symbolicName its Bundle-SymbolicName
      * @param fragment     whether it is a fragment (never started)
-     * @param startLevel   its start level
+     * @param start        where it starts
      */
-    public record BundleJar(Path file, String symbolicName, boolean fragment, int startLevel) {
+    public record BundleJar(Path file, String symbolicName, boolean fragment, StartLevel start) {
+        /** @return its start level */
+        public int startLevel() {
+            return start.level();
+        }
+
         /** @return the location the bundle is installed from */
         public String location() {
             return file.toUri().toString();
@@ -47,7 +63,7 @@ public final class BundleFolder {
      * @return the bundles, in start-level order
      * @throws IOException if a jar cannot be read
      */
-    public static List<BundleJar> scan(Path folder, Map<String, Integer> levels) throws IOException {
+    public static List<BundleJar> scan(Path folder, Map<String, StartLevel> levels) throws IOException {
         List<BundleJar> jars = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.jar")) {
             for (Path file : files) {
@@ -72,29 +88,40 @@ public final class BundleFolder {
 
     /**
      * @param file {@code conf/start-levels.properties}
-     * @return the levels it gives
+     * @return the levels it gives, by symbolic name or pattern
      * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException if a value is not a level, optionally followed by {@code background}
      */
-    public static Map<String, Integer> readLevels(Path file) throws IOException {
+    public static Map<String, StartLevel> readLevels(Path file) throws IOException {
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             properties.load(in);
         }
-        Map<String, Integer> levels = new java.util.LinkedHashMap<>();
+        Map<String, StartLevel> levels = new java.util.LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {
-            levels.put(name, Integer.parseInt(properties.getProperty(name).trim()));
+            levels.put(name, parseLevel(name, properties.getProperty(name)));
         }
         return levels;
     }
 
-    static int levelOf(String bsn, Map<String, Integer> levels) {
-        Integer exact = levels.get(bsn);
+    static StartLevel parseLevel(String name, String value) {
+        String[] words = value.trim().split("\\s+");
+        boolean background = words.length == 2 && words[1].equals("background");
+        if (words.length > 2 || words.length == 2 && !background || !words[0].matches("[1-9][0-9]*")) {
+            throw new IllegalArgumentException("start level of " + name + " must be a number, optionally followed"
+                    + " by 'background'; it is '" + value + "'");
+        }
+        return new StartLevel(Integer.parseInt(words[0]), background);
+    }
+
+    static StartLevel levelOf(String bsn, Map<String, StartLevel> levels) {
+        StartLevel exact = levels.get(bsn);
         if (exact != null) {
             return exact;
         }
-        int best = DEFAULT_LEVEL;
+        StartLevel best = new StartLevel(DEFAULT_LEVEL, false);
         int bestLength = -1;
-        for (Map.Entry<String, Integer> pattern : levels.entrySet()) {
+        for (Map.Entry<String, StartLevel> pattern : levels.entrySet()) {
             String key = pattern.getKey();
             if (key.endsWith("*") && bsn.startsWith(key.substring(0, key.length() - 1))
                     && key.length() > bestLength) {

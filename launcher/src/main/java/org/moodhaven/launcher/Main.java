@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,11 @@ public final class Main {
     /** Framework properties the node bundle turns into configuration. */
     static final String PREFIX = "moodhaven.launcher.";
 
+    /** The highest start level: the console's. */
     private static final int CONSOLE_LEVEL = 5;
+
+    /** Bundles up to this level (libraries, the framework's services) are started by the framework. */
+    private static final int LIBRARY_LEVEL = 3;
 
     /** The bundle that reads the interactive console. */
     private static final String CONSOLE_BUNDLE = "org.apache.felix.gogo.jline";
@@ -94,9 +99,10 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(framework, stopped), "moodhaven-shutdown"));
 
-        installBundles(framework.getBundleContext(), home, options.headless());
+        List<BundleFolder.BundleJar> jars = bundleJars(home);
+        Map<String, Bundle> bundles = installBundles(framework.getBundleContext(), jars);
         framework.start();
-        framework.adapt(FrameworkStartLevel.class).setStartLevel(CONSOLE_LEVEL);
+        startBundles(framework, jars, bundles, options.headless(), err);
         FrameworkEvent end = framework.waitForStop(0);
         stopped.countDown();
         java.lang.ref.Reference.reachabilityFence(spiFly); // java.util.logging keeps loggers only weakly
@@ -151,14 +157,22 @@ public final class Main {
         }
     }
 
+    private static List<BundleFolder.BundleJar> bundleJars(Path home) throws IOException {
+        Map<String, BundleFolder.StartLevel> levels =
+                BundleFolder.readLevels(home.resolve("conf").resolve("start-levels.properties"));
+        return BundleFolder.scan(home.resolve("bundle"), levels);
+    }
+
     /**
      * Installs the distribution's bundles, updating those whose jar changed and
-     * removing those whose jar is gone, then sets every start level.
+     * removing those whose jar is gone, then sets every start level. Only the
+     * libraries and the framework's services (up to {@link #LIBRARY_LEVEL}) are
+     * marked for the framework to start; {@link #startBundles} starts the rest.
+     *
+     * @return the installed bundles by location
      */
-    private static void installBundles(BundleContext context, Path home, boolean headless) throws IOException,
-            BundleException, InterruptedException {
-        Map<String, Integer> levels = BundleFolder.readLevels(home.resolve("conf").resolve("start-levels.properties"));
-        List<BundleFolder.BundleJar> jars = BundleFolder.scan(home.resolve("bundle"), levels);
+    private static Map<String, Bundle> installBundles(BundleContext context, List<BundleFolder.BundleJar> jars)
+            throws IOException, BundleException, InterruptedException {
         Map<String, Bundle> installed = new HashMap<>();
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getBundleId() != 0) {
@@ -167,6 +181,7 @@ public final class Main {
         }
         boolean changed = false;
         Set<String> wanted = new HashSet<>();
+        Map<String, Bundle> bundles = new HashMap<>();
         for (BundleFolder.BundleJar jar : jars) {
             wanted.add(jar.location());
             Bundle bundle = installed.get(jar.location());
@@ -176,11 +191,16 @@ public final class Main {
                 bundle.update();
                 changed = true;
             }
-            bundle.adapt(BundleStartLevel.class).setStartLevel(jar.startLevel());
-            if (headless && jar.symbolicName().equals(CONSOLE_BUNDLE)) {
-                bundle.stop(); // a service has no console to read; the commands stay registered
-            } else if (!jar.fragment()) {
+            bundles.put(jar.location(), bundle);
+            BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
+            startLevel.setStartLevel(jar.startLevel());
+            if (jar.fragment()) {
+                continue;
+            }
+            if (startedByFramework(jar)) {
                 bundle.start(Bundle.START_ACTIVATION_POLICY);
+            } else if (startLevel.isPersistentlyStarted()) {
+                bundle.stop(); // a cache from an older version may say the framework starts it
             }
         }
         for (Map.Entry<String, Bundle> old : installed.entrySet()) {
@@ -193,6 +213,79 @@ public final class Main {
             CountDownLatch refreshed = new CountDownLatch(1);
             context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(null, event -> refreshed.countDown());
             refreshed.await(60, TimeUnit.SECONDS);
+        }
+        return bundles;
+    }
+
+    private static boolean startedByFramework(BundleFolder.BundleJar jar) {
+        return jar.startLevel() <= LIBRARY_LEVEL && !jar.start().background();
+    }
+
+    /**
+     * The framework starts the libraries and its services (levels 1 to
+     * {@link #LIBRARY_LEVEL}); then the launcher starts the bundles marked
+     * {@code background}, each in a thread of its own, and the rest in level
+     * order: our components, then, once the background ones have started too,
+     * the console. Jetty is marked so: it takes a
+     * third of a second to start, nothing but the web UI waits for it (the
+     * whiteboard picks up servlets whenever both are there), and a machine has
+     * more than one core. The framework itself could not do this: raising its
+     * start level waits for every bundle still starting, whatever its level.
+     */
+    private static void startBundles(Framework framework, List<BundleFolder.BundleJar> jars,
+                                     Map<String, Bundle> bundles, boolean headless, PrintStream err)
+            throws InterruptedException {
+        if (!raiseStartLevel(framework, LIBRARY_LEVEL) || !raiseStartLevel(framework, CONSOLE_LEVEL)) {
+            return; // stopped while starting
+        }
+        List<Thread> starters = new ArrayList<>();
+        for (BundleFolder.BundleJar jar : jars) {
+            if (jar.start().background() && !jar.fragment()) {
+                Bundle bundle = bundles.get(jar.location());
+                Thread starter = new Thread(() -> start(framework, bundle, err), "moodhaven-start-" + jar.symbolicName());
+                starter.setDaemon(true);
+                starter.start();
+                starters.add(starter);
+            }
+        }
+        for (BundleFolder.BundleJar jar : jars) {
+            if (jar.startLevel() == CONSOLE_LEVEL) {
+                awaitAll(starters); // the prompt comes after everything the start-up prints
+            }
+            boolean noConsole = headless && jar.symbolicName().equals(CONSOLE_BUNDLE); // a service has no console
+            if (!startedByFramework(jar) && !jar.start().background() && !jar.fragment() && !noConsole) {
+                start(framework, bundles.get(jar.location()), err);
+            }
+        }
+    }
+
+    private static void awaitAll(List<Thread> threads) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+    }
+
+    /** @return false if the framework stopped before it reached the level */
+    private static boolean raiseStartLevel(Framework framework, int level) throws InterruptedException {
+        CountDownLatch reached = new CountDownLatch(1);
+        framework.adapt(FrameworkStartLevel.class).setStartLevel(level, event -> reached.countDown());
+        while (!reached.await(1, TimeUnit.SECONDS)) {
+            if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Starts a bundle for this run only (the framework does not start it on the next). */
+    private static void start(Framework framework, Bundle bundle, PrintStream err) {
+        try {
+            bundle.start(Bundle.START_TRANSIENT | Bundle.START_ACTIVATION_POLICY);
+        } catch (BundleException | IllegalStateException e) {
+            if (framework.getState() == Bundle.ACTIVE) {
+                err.println("moodhaven: " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
+            }
         }
     }
 

@@ -77,11 +77,23 @@ class LauncherOptionsTest {
 
     @Test
     void startLevelsMatchExactNamesBeforeTheLongestPattern() {
-        Map<String, Integer> levels = Map.of("org.objectweb.asm*", 1, "org.apache.felix.gogo*", 5,
-                "org.apache.felix.gogo.runtime", 3);
-        assertEquals(1, BundleFolder.levelOf("org.objectweb.asm.commons", levels));
-        assertEquals(3, BundleFolder.levelOf("org.apache.felix.gogo.runtime", levels));
-        assertEquals(5, BundleFolder.levelOf("org.apache.felix.gogo.jline", levels));
-        assertEquals(BundleFolder.DEFAULT_LEVEL, BundleFolder.levelOf("moodhaven.journal", levels));
+        Map<String, BundleFolder.StartLevel> levels = Map.of(
+                "org.objectweb.asm*", BundleFolder.parseLevel("a", "1"),
+                "org.apache.felix.gogo*", BundleFolder.parseLevel("b", "5"),
+                "org.apache.felix.gogo.runtime", BundleFolder.parseLevel("c", " 3 background "));
+        assertEquals(new BundleFolder.StartLevel(1, false), BundleFolder.levelOf("org.objectweb.asm.commons", levels));
+        assertEquals(new BundleFolder.StartLevel(3, true), BundleFolder.levelOf("org.apache.felix.gogo.runtime", levels));
+        assertEquals(new BundleFolder.StartLevel(5, false), BundleFolder.levelOf("org.apache.felix.gogo.jline", levels));
+        assertEquals(BundleFolder.DEFAULT_LEVEL, BundleFolder.levelOf("moodhaven.journal", levels).level());
+    }
+
+    @Test
+    void aStartLevelThatIsNotANumberAndBackgroundIsRefusedByName() {
+        for (String value : new String[] {"three", "3 later", "3 background now", "0", ""}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> BundleFolder.parseLevel("org.example", value));
+            assertEquals("start level of org.example must be a number, optionally followed by 'background'; it is '"
+                    + value + "'", refused.getMessage());
+        }
     }
 }
