@@ -128,6 +128,7 @@ function confirmRevoke(item, actions, device) {
     try {
       const answer = await api.revoke(device.deviceId);
       ui.status('Revoked ' + quoted(device.deviceName) + '. ' + answer.message, 'warning');
+      hideProgressOf(device.deviceId);
     } catch (error) {
       ui.status('Not revoked: ' + ui.explain(error), 'error');
     }
@@ -168,6 +169,14 @@ async function syncWith(deviceId) {
   } finally {
     syncing = null;
     await refreshTrusted().catch((error) => ui.status(ui.explain(error), 'error'));
+  }
+}
+
+/** A revoked device's last sync is history: its progress line goes with it. */
+function hideProgressOf(deviceId) {
+  const box = $('sync-progress');
+  if (box.dataset.deviceId === deviceId) {
+    box.hidden = true;
   }
 }
 

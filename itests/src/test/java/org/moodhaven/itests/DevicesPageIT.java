@@ -242,11 +242,16 @@ class DevicesPageIT {
             // The phone's own sync right after pairing may still be running (a second one is refused meanwhile).
             Await.until("a sync of the phone with A goes through while A trusts it", Duration.ofSeconds(30),
                     () -> phone.syncWith(a).get("ok").asBoolean());
+            BROWSER.await().until(driver -> phone.deviceId.equals(attribute("#sync-progress", "data-device-id"))
+                    && "ok".equals(attribute("#sync-progress", "data-state")));
 
             click(trusted + " .revoke");
             click(trusted + " .revoke-confirm");
             BROWSER.await().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(trusted), 0));
             assertTrue(textOf("#status").contains("Revocation is local to this device"), textOf("#status"));
+            assertFalse(phone.deviceId.equals(attribute("#sync-progress", "data-device-id"))
+                    && BROWSER.driver().findElement(By.id("sync-progress")).isDisplayed(),
+                    "the revoked device's last sync is no longer shown");
             BROWSER.screenshot("devices-revoked");
 
             JsonNode after = phone.syncWith(a);
