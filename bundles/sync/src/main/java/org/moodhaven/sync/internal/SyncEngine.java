@@ -58,9 +58,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The sync transport: a TCP server on the sync port and the client side of
  * {@link #sync}. It limits what a stranger can hold (64 connections, 16 in their
- * handshake, 4 KiB frames until authenticated, time limits on every phase), runs
- * one session per device, closes a device's sessions the moment it is revoked,
- * and keeps a history of recent syncs.
+ * handshake and 4 of those from one address, 4 KiB frames until authenticated, time
+ * limits on every phase), runs one session per device, closes a device's sessions
+ * the moment it is revoked, and keeps a history of recent syncs.
  * <p>
  * The store, the crypto provider and the clock are dynamic references: swapping
  * them does not stop the server; a session uses the ones current when it starts.
@@ -110,6 +110,12 @@ public final class SyncEngine implements SyncService, EventHandler {
         @AttributeDefinition(name = "Most handshakes", description = "Connections still in their handshake at once")
         int maxHandshakes() default 16;
 
+        @AttributeDefinition(name = "Most handshakes per address",
+                description = "Connections from one source address still in their handshake at once, within "
+                        + "\"Most handshakes\": a stricter local policy, so that one stranger cannot take every "
+                        + "handshake slot; beyond it a new connection is closed at once")
+        int maxHandshakesPerAddress() default 4;
+
         @AttributeDefinition(name = "Most manifest items",
                 description = "A peer's manifest with more items than this is a protocol error")
         int maxManifestItems() default 1_048_576;
@@ -132,7 +138,7 @@ public final class SyncEngine implements SyncService, EventHandler {
     private final Thread acceptor;
     private final EventPoster events = new EventPoster();
     private final Set<Tracked> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger handshaking = new AtomicInteger();
+    private final HandshakeSlots handshakes;
     /** Authenticated incoming sessions, by device: a second one is refused as busy. */
     private final Map<String, Tracked> incoming = new ConcurrentHashMap<>();
     /** Outgoing sessions, by device: this node never starts a second one. */
@@ -164,6 +170,7 @@ public final class SyncEngine implements SyncService, EventHandler {
         this.identity = identity;
         this.trust = trust;
         this.history = new SyncHistory(settings.dataFolder(), config.historySize());
+        this.handshakes = new HandshakeSlots(config.maxHandshakes(), config.maxHandshakesPerAddress());
         int port = config.port() < 0 ? DeviceIds.defaultSyncPort(identity.deviceId()) : config.port();
         this.server = new ServerSocket();
         server.setReuseAddress(true);
@@ -325,39 +332,43 @@ public final class SyncEngine implements SyncService, EventHandler {
                 }
                 continue;
             }
-            if (connections.size() >= config.maxConnections() || handshaking.get() >= config.maxHandshakes()) {
+            if (connections.size() >= config.maxConnections()) {
                 closeQuietly(socket); // beyond the limits: closed at once
+                continue;
+            }
+            Optional<HandshakeSlots.Slot> slot = handshakes.tryTake(socket.getInetAddress());
+            if (slot.isEmpty()) {
+                closeQuietly(socket); // every handshake slot, or every one this address may have, is taken
                 continue;
             }
             try {
                 FramedConnection connection = open(socket);
                 Tracked tracked = new Tracked(connection, Direction.INCOMING, null);
                 connections.add(tracked);
-                handshaking.incrementAndGet();
                 try {
-                    workers.execute(() -> serve(tracked));
+                    workers.execute(() -> serve(tracked, slot.get()));
                 } catch (RejectedExecutionException e) {
-                    handshaking.decrementAndGet();
+                    slot.get().release();
                     connections.remove(tracked);
                     connection.close();
                 }
             } catch (IOException e) {
+                slot.get().release();
                 closeQuietly(socket);
             }
         }
     }
 
-    private void serve(Tracked tracked) {
+    /** Serves one incoming connection; its handshake slot is released once the handshake has ended, however. */
+    private void serve(Tracked tracked, HandshakeSlots.Slot handshakeSlot) {
         FramedConnection connection = tracked.connection;
-        boolean inHandshake = true;
         TrustedDevice device = null;
         Instant started = clock.now();
         int protocol = 0;
         try {
             Optional<Handshake.Peer> peer = Handshake.server(connection, handshakeContext(), incoming::containsKey,
                     deviceId -> claim(deviceId, tracked), this::unknownDevice);
-            handshaking.decrementAndGet();
-            inHandshake = false;
+            handshakeSlot.release();
             if (peer.isEmpty()) {
                 return;
             }
@@ -380,9 +391,7 @@ public final class SyncEngine implements SyncService, EventHandler {
                         e.getMessage());
             }
         } finally {
-            if (inHandshake) {
-                handshaking.decrementAndGet();
-            }
+            handshakeSlot.release(); // before the close: a peer that sees the close finds its slot free
             if (tracked.deviceId != null) {
                 incoming.remove(tracked.deviceId, tracked);
             }
@@ -582,5 +591,15 @@ public final class SyncEngine implements SyncService, EventHandler {
     /** @return the number of live connections, for tests */
     int connectionCount() {
         return connections.size();
+    }
+
+    /** @return the number of connections in their handshake, for tests */
+    int handshakeCount() {
+        return handshakes.taken();
+    }
+
+    /** @return the number of source addresses with a connection in its handshake, for tests */
+    int handshakeAddressCount() {
+        return handshakes.addresses();
     }
 }

@@ -17,13 +17,16 @@ import org.moodhaven.api.sync.SyncResult;
 import org.moodhaven.testing.EntryGenerator;
 
 /**
- * The connection limits of PROTOCOL.md 6.1 (64 at once, 16 in their handshake),
- * made small by configuration: beyond them a new connection is closed at once, while
- * the ones already taken go on; once the slow ones are gone, a real sync works.
+ * The connection limits of PROTOCOL.md 6.1 (64 at once, 16 in their handshake) and the
+ * node's stricter limit per source address (4 of the 16), made small by configuration:
+ * beyond them a new connection is closed at once, while the ones already taken go on;
+ * once the slow ones are gone, a real sync works.
  */
 class ConnectionLimitsTest {
 
     private static final int LIMIT = 3;
+    /** Where the stranger connects from; the trusted client connects from 127.0.0.1. */
+    private static final String STRANGER = "127.0.0.2";
 
     @TempDir
     Path folder;
@@ -95,5 +98,90 @@ class ConnectionLimitsTest {
         SyncResult result = client.syncWith(server);
         assertTrue(result.ok(), result.toString());
         assertEquals(client.digest(), server.digest());
+    }
+
+    /**
+     * A stranger tries for every handshake slot from one address and keeps only that
+     * address's share; a trusted device at another address syncs meanwhile. Once the
+     * stranger's connections are gone, the address may hold its share again, no more.
+     */
+    @Test
+    void oneAddressHoldsOnlyItsShareOfTheHandshakesWhileADeviceAtAnotherAddressSyncs() throws Exception {
+        start("maxHandshakes", 2 * LIMIT, "maxHandshakesPerAddress", LIMIT);
+        holdTheAddressesShare();
+
+        SyncResult during = client.syncWith(server);
+        assertTrue(during.ok(), "the device at 127.0.0.1 syncs at once while the stranger holds its share: "
+                + during);
+        assertEquals(client.digest(), server.digest());
+        // The stranger's connections were kept all along: each can still do its handshake.
+        for (int i = 0; i < LIMIT; i++) {
+            held.get(i).handshake(ManualPeer.trustedDevice(100 + i, server), server).exchangeSyncState();
+        }
+
+        for (ManualPeer peer : held) {
+            peer.close();
+        }
+        held.clear();
+        server.awaitConnections(0);
+        assertEquals(0, server.engine.handshakeAddressCount(), "no address is counted once its connections end");
+        holdTheAddressesShare(); // the same address may again hold its share, and no more
+        for (int i = 0; i < LIMIT; i++) {
+            held.get(i).handshake(ManualPeer.trustedDevice(200 + i, server), server).exchangeSyncState();
+        }
+    }
+
+    /**
+     * From {@link #STRANGER}: {@link #LIMIT} silent connections, kept, then as many more,
+     * each closed at once (the connections are accepted in order, so the first ones are
+     * counted by then).
+     */
+    private void holdTheAddressesShare() throws Exception {
+        for (int i = 0; i < LIMIT; i++) {
+            held.add(ManualPeer.connectFrom(STRANGER, server));
+        }
+        for (int i = 0; i < LIMIT; i++) {
+            try (ManualPeer beyond = ManualPeer.connectFrom(STRANGER, server)) {
+                beyond.assertClosedWithoutAWord();
+            }
+        }
+    }
+
+    /**
+     * Handshakes from one address that end every way (timeout, garbage, REJECT, success,
+     * the client leaving) each give back their slot exactly once: afterwards the engine
+     * counts no handshake and no address, and the address may hold its share again.
+     */
+    @Test
+    void everyWayAHandshakeEndsGivesItsSlotBackOnce() throws Exception {
+        start("maxHandshakesPerAddress", LIMIT, "handshakeTimeoutMillis", 2_000L);
+        for (int round = 0; round < 2; round++) {
+            try (ManualPeer silent = ManualPeer.connectFrom(STRANGER, server);
+                 ManualPeer garbage = ManualPeer.connectFrom(STRANGER, server);
+                 ManualPeer untrusted = ManualPeer.connectFrom(STRANGER, server)) {
+                garbage.writeFrames(new byte[] {1, 2, 3});
+                garbage.assertClosedWithoutAWord();
+                untrusted.sendHello(untrusted.hello(ManualPeer.stranger(300, server)));
+                untrusted.assertRejected("not_trusted", server);
+                try (ManualPeer trusted = ManualPeer.connectFrom(STRANGER, server);
+                     ManualPeer leaving = ManualPeer.connectFrom(STRANGER, server)) {
+                    trusted.handshake(ManualPeer.trustedDevice(310 + round, server), server).exchangeSyncState();
+                    leaving.sendHello(leaving.hello(ManualPeer.trustedDevice(320 + round, server)));
+                    leaving.readServerHello();
+                }
+                silent.awaitClosedWithoutAWord(); // by the handshake timeout
+            }
+            assertEquals(EventTopics.SYNC_FAILED, server.awaitSessionEnd().getTopic()); // the trusted one left
+            server.awaitConnections(0);
+            assertEquals(0, server.engine.handshakeCount(), "round " + round + ": no handshake is counted");
+            assertEquals(0, server.engine.handshakeAddressCount(), "round " + round + ": no address is counted");
+        }
+        // The address may hold its whole share again: all of it at once, each connection accepted.
+        for (int i = 0; i < LIMIT; i++) {
+            held.add(ManualPeer.connectFrom(STRANGER, server));
+        }
+        for (int i = 0; i < LIMIT; i++) {
+            held.get(i).handshake(ManualPeer.trustedDevice(330 + i, server), server).exchangeSyncState();
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -77,6 +78,28 @@ final class ManualPeer implements AutoCloseable {
 
     static ManualPeer connect(SyncAddress address, CryptoProvider crypto) throws IOException {
         return new ManualPeer(new Socket(address.host(), address.port()), crypto);
+    }
+
+    /**
+     * Connects to a node's sync port from another local address, so the node sees another
+     * source address (Linux routes all of 127.0.0.0/8 to the loopback interface).
+     */
+    static ManualPeer connectFrom(String localAddress, TestNode server) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        } catch (IOException e) {
+            socket.close();
+            throw new IOException("cannot bind a client socket to " + localAddress + "; the test needs it to be a "
+                    + "local address, as every 127.x.y.z is on Linux", e);
+        }
+        try {
+            socket.connect(new InetSocketAddress(server.address().host(), server.address().port()));
+            return new ManualPeer(socket, server.crypto);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     /** Test device {@code n}, trusted by {@code node} as a v2 device. */
