@@ -87,9 +87,25 @@ public final class ProbeConnection implements AutoCloseable {
      * @throws IOException if it cannot be made
      */
     public static ProbeConnection open(String host, int port, Duration timeout) throws IOException {
+        return open(null, host, port, timeout);
+    }
+
+    /**
+     * @param localAddress the local address to connect from, or null for the system's choice
+     * @param host         the node's address
+     * @param port         its sync port
+     * @param timeout      how long the connect may take
+     * @return the open connection
+     * @throws IOException if it cannot be made
+     */
+    public static ProbeConnection open(String localAddress, String host, int port, Duration timeout)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
+            if (localAddress != null) {
+                socket.bind(new InetSocketAddress(localAddress, 0));
+            }
             socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
             return new ProbeConnection(socket);
         } catch (IOException e) {

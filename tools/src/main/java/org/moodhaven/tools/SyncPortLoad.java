@@ -17,9 +17,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without a word, a flood of connects, clients that trickle a HELLO a byte at a
  * time, and HELLOs of strangers at the 4 KiB cap. Each load runs on its own
  * threads from the moment it is made until its count is spent or it is closed,
- * and tallies what the node did with every connection.
+ * and tallies what the node did with every connection. A load may come from a
+ * chosen local address ({@link Route#from}), e.g. 127.0.0.2 as a stranger beside a
+ * trusted peer at 127.0.0.1.
  */
 public final class SyncPortLoad implements AutoCloseable {
+
+    /**
+     * Where a load's connections go and where they come from.
+     *
+     * @param localAddress the local address to connect from, or null for the system's choice
+     * @param host         the node's address
+     * @param port         its sync port
+     */
+    public record Route(String localAddress, String host, int port) {
+
+        /** @return a route to the node from whatever local address the system picks */
+        public static Route to(String host, int port) {
+            return new Route(null, host, port);
+        }
+
+        /** @return this route, connecting from {@code address} (on Linux any 127.x.y.z reaches 127.0.0.1) */
+        public Route from(String address) {
+            return new Route(address, host, port);
+        }
+
+        @Override
+        public String toString() {
+            return (localAddress == null ? "" : "from " + localAddress + " ") + "to " + host + ":" + port;
+        }
+    }
 
     /** How long a connection waits for the node's move before calling it a timeout. */
     public static final Duration PATIENCE = Duration.ofSeconds(20);
@@ -51,8 +78,7 @@ public final class SyncPortLoad implements AutoCloseable {
     }
 
     private final String name;
-    private final String host;
-    private final int port;
+    private final Route route;
     private final List<Thread> workers = new ArrayList<>();
     private final ConcurrentLinkedQueue<ProbeConnection> open = new ConcurrentLinkedQueue<>();
     private final Map<String, Integer> outcomes = new TreeMap<>();
@@ -62,18 +88,17 @@ public final class SyncPortLoad implements AutoCloseable {
     private long longestMillis;
     private volatile long finished;
 
-    private SyncPortLoad(String name, String host, int port) {
-        this.name = name;
-        this.host = host;
-        this.port = port;
+    private SyncPortLoad(String name, Route route) {
+        this.name = route.localAddress() == null ? name : name + " from " + route.localAddress();
+        this.route = route;
     }
 
     /**
      * Opens {@code count} connections at once and holds each open, silent, until the node
      * closes it (or the load is closed).
      */
-    public static SyncPortLoad heldConnections(String host, int port, int count) {
-        SyncPortLoad load = new SyncPortLoad(count + " connections held silent", host, port);
+    public static SyncPortLoad heldConnections(Route route, int count) {
+        SyncPortLoad load = new SyncPortLoad(count + " connections held silent", route);
         for (int i = 0; i < count; i++) {
             load.worker(1, load::holdOne);
         }
@@ -81,8 +106,8 @@ public final class SyncPortLoad implements AutoCloseable {
     }
 
     /** Connects {@code total} times from {@code threads} threads, closing each connection at once. */
-    public static SyncPortLoad connectFlood(String host, int port, int total, int threads) {
-        SyncPortLoad load = new SyncPortLoad("a flood of " + total + " connects", host, port);
+    public static SyncPortLoad connectFlood(Route route, int total, int threads) {
+        SyncPortLoad load = new SyncPortLoad("a flood of " + total + " connects", route);
         AtomicInteger left = new AtomicInteger(total);
         for (int i = 0; i < threads; i++) {
             load.worker(left, load::connectAndLeave);
@@ -94,8 +119,8 @@ public final class SyncPortLoad implements AutoCloseable {
      * {@code count} clients each send a valid HELLO one byte at a time, a byte every
      * {@code interval}, until the node closes them.
      */
-    public static SyncPortLoad slowClients(String host, int port, int count, Duration interval) {
-        SyncPortLoad load = new SyncPortLoad(count + " clients trickling a HELLO", host, port);
+    public static SyncPortLoad slowClients(Route route, int count, Duration interval) {
+        SyncPortLoad load = new SyncPortLoad(count + " clients trickling a HELLO", route);
         for (int i = 0; i < count; i++) {
             load.worker(1, (connected, connection) -> load.trickle(connected, connection, interval));
         }
@@ -103,8 +128,8 @@ public final class SyncPortLoad implements AutoCloseable {
     }
 
     /** Sends {@code total} HELLOs of unknown devices, each exactly at the 4 KiB cap, from {@code threads} threads. */
-    public static SyncPortLoad capHellos(String host, int port, int total, int threads) {
-        SyncPortLoad load = new SyncPortLoad(total + " stranger HELLOs at the 4 KiB cap", host, port);
+    public static SyncPortLoad capHellos(Route route, int total, int threads) {
+        SyncPortLoad load = new SyncPortLoad(total + " stranger HELLOs at the 4 KiB cap", route);
         AtomicInteger left = new AtomicInteger(total);
         for (int i = 0; i < threads; i++) {
             load.worker(left, load::capHello);
@@ -153,7 +178,7 @@ public final class SyncPortLoad implements AutoCloseable {
         String outcome;
         ProbeConnection connection = null;
         try {
-            connection = ProbeConnection.open(host, port, PATIENCE);
+            connection = ProbeConnection.open(route.localAddress(), route.host(), route.port(), PATIENCE);
             connections.incrementAndGet();
             open.add(connection);
             outcome = attempt.run(connected, connection);
