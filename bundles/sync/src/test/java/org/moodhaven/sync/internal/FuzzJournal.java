@@ -56,8 +56,8 @@ final class FuzzJournal {
         return all;
     }
 
-    /** Nothing changed at all. */
-    void assertUnchanged() throws StoreException {
+    /** Nothing in {@code store} changed since it held {@code before}. */
+    static void assertUnchanged(Map<String, Entry> before, JournalStore store) throws StoreException {
         assertEquals(before, entries(store), "the stored entries changed");
     }
 
@@ -66,6 +66,12 @@ final class FuzzJournal {
      * whole, and for a held id a version newer by the merge rule; nothing held was lost.
      */
     void assertChangedOnlyByValidNewerEntries() throws StoreException {
+        assertChangedOnlyByValidNewerEntries(before, store);
+    }
+
+    /** {@link #assertChangedOnlyByValidNewerEntries()} of {@code store} since it held {@code before}. */
+    static void assertChangedOnlyByValidNewerEntries(Map<String, Entry> before, JournalStore store)
+            throws StoreException {
         Map<String, Entry> after = entries(store);
         assertTrue(after.keySet().containsAll(before.keySet()), "a held entry disappeared");
         for (Map.Entry<String, Entry> held : after.entrySet()) {

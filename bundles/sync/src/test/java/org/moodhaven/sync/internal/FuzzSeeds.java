@@ -139,7 +139,12 @@ final class FuzzSeeds {
     }
 
     private static void entries() throws IOException {
-        Path dir = dir("EntryMergeFuzzTest", "entryFromTheWireMergedIntoTheStore");
+        // The same seeds for the merge into the memory store and into the Derby store.
+        entries(dir("EntryMergeFuzzTest", "entryFromTheWireMergedIntoTheStore"));
+        entries(dir("EntryMergeDerbyFuzzTest", "entryFromTheWireMergedIntoDerby"));
+    }
+
+    private static void entries(Path dir) throws IOException {
         Entry held = FuzzJournal.HELD.get(0);
         Entry fresh = FuzzJournal.ENTRIES.entry(9);
         write(dir, "new-entry", json(fresh));
