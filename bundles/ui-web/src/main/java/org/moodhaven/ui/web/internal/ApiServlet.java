@@ -118,11 +118,7 @@ public final class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        RequestGuard.Refusal refusal = guard.check(request);
-        if (refusal != null) {
-            error(response, refusal.status, refusal.code, refusal.message);
+        if (!guard.admitApiRequest(request, response)) {
             return;
         }
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();

@@ -115,11 +115,7 @@ public final class EventStreamServlet extends HttpServlet implements EventHandle
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        RequestGuard.Refusal refusal = guard.check(request);
-        if (refusal != null) {
-            ApiServlet.error(response, refusal.status, refusal.code, refusal.message);
+        if (!guard.admitApiRequest(request, response)) {
             return;
         }
         if (!"GET".equals(request.getMethod())) {

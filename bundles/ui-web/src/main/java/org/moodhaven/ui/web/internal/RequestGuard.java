@@ -1,9 +1,11 @@
 package org.moodhaven.ui.web.internal;
 
+import java.io.IOException;
 import java.util.Set;
 
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Who may talk to the node over HTTP, the way Jupyter protects its server: the
@@ -55,6 +57,23 @@ final class RequestGuard {
             return place;
         }
         return hasToken(request) ? null : Refusal.UNAUTHORIZED;
+    }
+
+    /**
+     * The start of every API request (JSON and event stream): never cached, never
+     * sniffed, and answered with the JSON error when {@link #check} refuses it.
+     *
+     * @return whether the request may go on
+     */
+    boolean admitApiRequest(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        Refusal refusal = check(request);
+        if (refusal != null) {
+            ApiServlet.error(response, refusal.status, refusal.code, refusal.message);
+            return false;
+        }
+        return true;
     }
 
     /** Host and Origin only: for the request that trades the token for the cookie. */
