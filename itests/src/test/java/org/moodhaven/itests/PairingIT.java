@@ -80,7 +80,12 @@ class PairingIT {
                 () -> b.api.get("/api/pairing").get("state").asText().equals("paired"));
         assertEquals(b.deviceId, a.api.get("/api/trusted").get(0).get("deviceId").asText());
         assertEquals(a.deviceId, b.api.get("/api/trusted").get(0).get("deviceId").asText());
-        Await.until("B's first sync brings A's entries", WAIT, () -> b.api.digest().equals(a.api.digest()));
+        try {
+            Await.until("B's first sync brings A's entries", WAIT, () -> b.api.digest().equals(a.api.digest()));
+        } catch (AssertionError notSynced) {
+            throw new AssertionError(notSynced.getMessage() + "; B's syncs: " + b.api.get("/api/sync/history")
+                    + "; A's syncs: " + a.api.get("/api/sync/history"), notSynced);
+        }
         assertEquals(2, b.api.digest().size());
         String log = Files.readString(a.data.resolve("logs").resolve("moodhaven.log"));
         assertFalse(log.contains(offer.get("pin").asText() + " "), "the PIN is never logged");
