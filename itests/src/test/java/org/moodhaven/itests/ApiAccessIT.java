@@ -1,6 +1,7 @@
 package org.moodhaven.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -90,16 +93,23 @@ class ApiAccessIT {
     }
 
     @Test
-    void theLinkTradesTheTokenForAStrictHttpOnlyCookie() throws IOException {
+    void theLinkTradesTheTokenForAStrictHttpOnlyCookieThatDoesNotHoldIt() throws IOException {
         String answer = request("GET /?token=" + token, "127.0.0.1:" + port, "");
         assertTrue(answer.startsWith("HTTP/1.1 303"), answer);
-        assertTrue(answer.contains("Set-Cookie: moodhaven_token=" + token + "; Path=/; HttpOnly; SameSite=Strict"),
-                answer);
+        String name = "moodhaven-api-" + port;
+        Matcher setCookie = Pattern.compile("\r\nSet-Cookie: " + name + "=([A-Za-z0-9_-]{43}); Path=/; HttpOnly; "
+                + "SameSite=Strict\r\n").matcher(answer);
+        assertTrue(setCookie.find(), answer);
+        assertFalse(answer.contains(token), "browsers send a cookie to every port of 127.0.0.1: " + answer);
         assertTrue(answer.contains("Location: /") || answer.contains("Location: http://127.0.0.1:" + port + "/"),
                 answer);
         String withCookie = request("GET /api/journal", "127.0.0.1:" + port,
-                "Cookie: moodhaven_token=" + token + "\r\n");
+                "Cookie: " + name + "=" + setCookie.group(1) + "\r\n");
         assertTrue(withCookie.startsWith("HTTP/1.1 200") && withCookie.contains("\"salt\""), withCookie);
+        for (String cookie : new String[] {name + "=" + token, "moodhaven_token=" + token}) {
+            String refused = request("GET /api/journal", "127.0.0.1:" + port, "Cookie: " + cookie + "\r\n");
+            assertTrue(refused.startsWith("HTTP/1.1 401"), "the token itself is not a cookie: " + refused);
+        }
         assertTrue(request("GET /?token=wrong", "127.0.0.1:" + port, "").startsWith("HTTP/1.1 401"));
     }
 

@@ -30,9 +30,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * two people at two devices would: pairing through both pages (PIN shown on A, typed on B,
  * the same check code on both, approved on A), Sync now on B bringing A's entry to B's
  * journal page, a third device revoked on A's page (its next sync with A is refused), and a
- * device whose name is HTML shown as text. Node A's page is opened at 127.0.0.1 and B's at
- * localhost: cookies do not tell ports apart, so two pages of one host would share (and
- * overwrite) one token cookie.
+ * device whose name is HTML shown as text. Both pages are opened at 127.0.0.1: cookies do not
+ * tell ports apart, so this also holds that each node's cookie is named after its own port
+ * (one node's start link does not log the other's page out).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DevicesPageIT {
@@ -59,11 +59,11 @@ class DevicesPageIT {
         a.awaitReady();
         b.awaitReady();
         pageA = link(a).substring(0, link(a).indexOf("/?token="));
-        pageB = pageA.replaceFirst("127\\.0\\.0\\.1:\\d+", "localhost:" + port(b));
+        pageB = link(b).substring(0, link(b).indexOf("/?token="));
         if (BROWSER.driver() != null) {
             tabA = open(link(a), pageA);
             BROWSER.driver().switchTo().newWindow(WindowType.TAB);
-            tabB = open(link(b).replace("127.0.0.1", "localhost"), pageB);
+            tabB = open(link(b), pageB);
         }
     }
 
@@ -79,10 +79,6 @@ class DevicesPageIT {
     private static String link(TwoNodes.Node node) {
         return node.process.transcript().replaceAll(
                 "(?s).*Web UI and JSON API: (http://127\\.0\\.0\\.1:\\d+/\\?token=\\S+).*", "$1");
-    }
-
-    private static String port(TwoNodes.Node node) {
-        return link(node).replaceAll("http://127\\.0\\.0\\.1:(\\d+)/.*", "$1");
     }
 
     /** Opens a start link in the current tab, waits for the page, answers the tab. */
@@ -296,5 +292,28 @@ class DevicesPageIT {
             BROWSER.screenshot("devices-html-name");
             a.api.delete("/api/trusted/" + evil.deviceId);
         }
+    }
+
+    @Test
+    void aDeviceHoldingThePinsOneAttemptIsNamedByItsAddressInThePairingPanel() throws Exception {
+        on(tabA);
+        BROWSER.driver().navigate().refresh();
+        BROWSER.await().until(driver -> "locked".equals(attribute("body", "data-journal")));
+        String[] offer = showPin();
+
+        // B expects another deviceId: it stops after round 1, leaving A's one attempt slot taken
+        // (for 30 s) by its address, as a stranger sitting on the slot would.
+        JsonNode refused = b.api.post("/api/pairing/accept", "{\"host\":\"127.0.0.1\",\"port\":" + offer[1]
+                + ",\"pin\":\"" + offer[0] + "\",\"deviceId\":\"0123456789abcdef\"}", 403);
+        assertEquals("identity_refused", refused.get("error").asText(), refused.toString());
+
+        BROWSER.await().until(driver -> textOf("#pair-holder").equals("Someone at 127.0.0.1 is trying this PIN "
+                + "right now; if that is not your device, cancel and pair again."));
+        assertEquals("Tried this PIN: 127.0.0.1 (1 time).", textOf("#pair-callers"));
+        BROWSER.screenshot("pairing-held");
+
+        click("#pair-cancel");
+        BROWSER.await().until(driver -> textOf("#pair-state").equals("Pairing was cancelled."));
+        assertFalse(BROWSER.driver().findElement(By.id("pair-holder")).isDisplayed(), "a cancelled PIN has no holder");
     }
 }

@@ -2,6 +2,7 @@ package org.moodhaven.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import java.util.List;
@@ -46,13 +48,15 @@ class WebPageIT {
     @RegisterExtension
     static final Browser BROWSER = new Browser();
 
-    private static final String COOKIE = "moodhaven_token";
-
     private TwoNodes.Node node;
     private String base;
     private String link;
+    /** The node's cookie: named after its HTTP port (docs/api.md). */
+    private String cookieName;
     /** A page of another origin (another port on 127.0.0.1: the same site, so cookies are sent). */
     private HttpServer elsewhere;
+    /** The Cookie headers the browser sent to {@link #elsewhere}. */
+    private final List<String> cookiesSentElsewhere = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start(@TempDir Path folder) throws Exception {
@@ -60,8 +64,10 @@ class WebPageIT {
         link = node.process.transcript().replaceAll("(?s).*Web UI and JSON API: (http://127\\.0\\.0\\.1:\\d+/\\?token=\\S+).*",
                 "$1");
         base = link.substring(0, link.indexOf("/?token="));
+        cookieName = "moodhaven-api-" + base.substring(base.lastIndexOf(':') + 1);
         elsewhere = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         elsewhere.createContext("/", exchange -> {
+            cookiesSentElsewhere.addAll(exchange.getRequestHeaders().getOrDefault("Cookie", List.of()));
             byte[] page = ("<!DOCTYPE html><html><head><title>elsewhere</title>"
                     + "<link rel=\"icon\" href=\"data:,\"></head><body>another site</body></html>")
                     .getBytes(StandardCharsets.UTF_8);
@@ -95,13 +101,27 @@ class WebPageIT {
         String token = link.substring(link.indexOf("?token=") + "?token=".length());
         assertFalse(BROWSER.driver().getCurrentUrl().contains(token), BROWSER.driver().getCurrentUrl());
         assertFalse(String.valueOf(BROWSER.js().executeScript("return location.href")).contains("token"));
-        Cookie cookie = BROWSER.driver().manage().getCookieNamed(COOKIE);
-        assertNotNull(cookie, "the page set the token cookie");
+        Cookie cookie = BROWSER.driver().manage().getCookieNamed(cookieName);
+        assertNotNull(cookie, "the page set the node's cookie");
+        assertNotEquals(token, cookie.getValue(), "the cookie holds a value derived from the token");
         assertTrue(cookie.isHttpOnly(), "HttpOnly");
         assertEquals("Strict", cookie.getSameSite());
         assertEquals("/", cookie.getPath());
-        assertFalse(String.valueOf(BROWSER.js().executeScript("return document.cookie")).contains(COOKIE),
-                "scripts in the page cannot read the token");
+        assertFalse(String.valueOf(BROWSER.js().executeScript("return document.cookie")).contains(cookieName),
+                "scripts in the page cannot read the cookie");
+    }
+
+    @Test
+    void anotherServiceOnThisHostReceivesTheCookieButNeverTheToken() {
+        openTheLink();
+        String token = link.substring(link.indexOf("?token=") + "?token=".length());
+        cookiesSentElsewhere.clear();
+        BROWSER.driver().get("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/");
+        BROWSER.await().until(driver -> "elsewhere".equals(driver.getTitle()));
+
+        String sent = String.join("; ", cookiesSentElsewhere);
+        assertTrue(sent.contains(cookieName + "="), "browsers send a cookie to every port of a host: " + sent);
+        assertFalse(sent.contains(token), "what the other port received is not the token: " + sent);
     }
 
     @Test

@@ -28,7 +28,8 @@ public interface TrustStore {
     Optional<TrustedDevice> find(String deviceId);
 
     /**
-     * Trusts a device, or replaces the entry with the same deviceId.
+     * Trusts a device, or replaces the entry with the same deviceId: afterwards the file
+     * holds exactly one entry for it (an ignored duplicate of that deviceId is removed).
      *
      * @param device the device; its deviceId must derive from its publicKey and it must
      *               not be this node itself
@@ -38,10 +39,12 @@ public interface TrustStore {
     void trust(TrustedDevice device) throws TrustStoreException;
 
     /**
-     * Stops trusting a device. Revocation is local to this node.
+     * Stops trusting a device: every entry with its deviceId is removed (an ignored
+     * duplicate too, so none can become trusted afterwards) and
+     * {@code moodhaven/trust/REVOKED} is posted once. Revocation is local to this node.
      *
      * @param deviceId the device
-     * @return whether it was trusted
+     * @return whether it was trusted (when true, it no longer is)
      * @throws TrustStoreException if the file cannot be written (nothing changed)
      */
     boolean revoke(String deviceId) throws TrustStoreException;

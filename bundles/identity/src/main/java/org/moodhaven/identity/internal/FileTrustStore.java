@@ -149,7 +149,7 @@ public final class FileTrustStore implements TrustStore {
             refreshIfChanged();
             requireWritable();
             try {
-                write(content.withDevice(device));
+                write(content.withOnly(device));
             } catch (IOException e) {
                 throw new TrustStoreException("could not write " + file + ": " + e.getMessage(), e);
             }
@@ -159,19 +159,27 @@ public final class FileTrustStore implements TrustStore {
 
     @Override
     public boolean revoke(String deviceId) throws TrustStoreException {
+        int entries;
         synchronized (this) {
             refreshIfChanged();
             if (!content.byId().containsKey(deviceId)) {
                 return false;
             }
             requireWritable();
+            entries = content.entriesFor(deviceId);
             try {
+                // Every entry with this deviceId goes: an ignored duplicate left behind would be
+                // trusted on the next read, with no revocation event and the caller told "revoked".
                 write(content.without(deviceId));
             } catch (IOException e) {
                 throw new TrustStoreException("could not write " + file + ": " + e.getMessage(), e);
             }
         }
-        LOG.info("revoked device {}", deviceId);
+        if (entries > 1) {
+            LOG.info("revoked device {} and removed all {} entries {} held for it", deviceId, entries, FILE_NAME);
+        } else {
+            LOG.info("revoked device {}", deviceId);
+        }
         return true;
     }
 

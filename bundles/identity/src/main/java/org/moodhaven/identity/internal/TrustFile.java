@@ -23,7 +23,9 @@ import org.moodhaven.api.identity.TrustedDevice;
  * without losing anything: entries that break a rule are ignored for trust but
  * kept, byte for byte as JSON values, when the file is written back, so a typo a
  * person made by hand is reported rather than silently deleted. Unknown fields
- * of valid entries are kept too (forward compatibility).
+ * of valid entries are kept too (forward compatibility). The one exception is the
+ * device being trusted or revoked: a second entry with its deviceId (ignored while the
+ * first one counts) is removed with it, so it can never become the trusted one.
  */
 final class TrustFile {
 
@@ -198,7 +200,11 @@ final class TrustFile {
     }
 
     /**
-     * @param device a device to add, or to replace the entry with its deviceId
+     * The file with the entry that counts for a device updated in place (or the device
+     * added at the end); every other entry, an ignored duplicate included, is kept as it
+     * was. For changes the node makes by itself, such as recording an address.
+     *
+     * @param device a device to add, or to update the entry that counts for its deviceId
      * @return the new file content
      */
     byte[] withDevice(TrustedDevice device) throws JsonProcessingException {
@@ -219,17 +225,61 @@ final class TrustFile {
     }
 
     /**
+     * The file after pairing (or pairing again with) a device: exactly one entry for its
+     * deviceId, where the first one was, built on the entry that counted so its unknown
+     * fields stay. Ignored duplicates of that deviceId go: the person has just said what
+     * the entry for this device is, and a second entry left behind would take over the
+     * trust the day the first is removed by hand.
+     *
+     * @param device a device to add, or whose entries to replace
+     * @return the new file content
+     */
+    byte[] withOnly(TrustedDevice device) throws JsonProcessingException {
+        ArrayNode out = json.createArrayNode();
+        JsonNode counted = trusted.containsKey(device.deviceId()) ? firstElementFor(device.deviceId()) : null;
+        boolean written = false;
+        for (JsonNode element : elements) {
+            if (!hasDeviceId(element, device.deviceId())) {
+                out.add(element);
+            } else if (!written) {
+                out.add(merge(counted == null ? json.createObjectNode() : (ObjectNode) counted, device));
+                written = true;
+            }
+        }
+        if (!written) {
+            out.add(merge(json.createObjectNode(), device));
+        }
+        return json.writeValueAsBytes(out);
+    }
+
+    /**
+     * The file after revoking a device: every entry that names its deviceId goes, the
+     * ignored duplicates too, since a duplicate left behind would be the first one (and
+     * so trusted) as soon as the file is read again.
+     *
      * @param deviceId the device to remove
      * @return the new file content
      */
     byte[] without(String deviceId) throws JsonProcessingException {
         ArrayNode out = json.createArrayNode();
         for (JsonNode element : elements) {
-            if (!isTrustedElement(element, deviceId)) {
+            if (!hasDeviceId(element, deviceId)) {
                 out.add(element);
             }
         }
         return json.writeValueAsBytes(out);
+    }
+
+    /**
+     * @param deviceId a deviceId
+     * @return how many entries name it, whether they count or are ignored
+     */
+    int entriesFor(String deviceId) {
+        return (int) elements.stream().filter(element -> hasDeviceId(element, deviceId)).count();
+    }
+
+    private static boolean hasDeviceId(JsonNode element, String deviceId) {
+        return element.isObject() && deviceId.equals(text(element, "deviceId"));
     }
 
     /** Whether this element is the one that made {@code deviceId} trusted (not an ignored duplicate). */

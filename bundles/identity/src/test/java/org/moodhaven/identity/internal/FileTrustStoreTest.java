@@ -130,6 +130,55 @@ class FileTrustStoreTest {
     }
 
     @Test
+    void revokingADuplicatedDeviceRemovesEveryEntryAndAnnouncesItOnce() throws Exception {
+        TrustedDevice peer = device(1, "Desktop");
+        TrustedDevice other = device(2, "Phone");
+        Path file = data.resolve("trusted_devices.json");
+        Files.writeString(file, "[" + entryJson(peer) + "," + entryJson(other) + ","
+                + entryJson(peer).replace("Desktop", "Desktop again") + "]");
+        assertEquals(Optional.of(peer), store.find(peer.deviceId()), "the first entry of a duplicated id counts");
+        assertTrue(store.problems().stream().anyMatch(p -> p.contains("a second entry for device " + peer.deviceId())),
+                String.join("\n", store.problems()));
+        events.clear();
+
+        assertTrue(store.revoke(peer.deviceId()));
+
+        assertEquals(Optional.empty(), store.find(peer.deviceId()), "the second entry did not become the trusted one");
+        assertEquals(List.of(other), store.list());
+        JsonNode written = json.readTree(file.toFile());
+        assertEquals(1, written.size(), written.toString());
+        assertEquals(other.deviceId(), written.get(0).get("deviceId").asText());
+        List<Event> posted = new java.util.ArrayList<>();
+        events.drainTo(posted);
+        assertEquals(1, posted.stream().filter(e -> e.getTopic().equals(EventTopics.TRUST_REVOKED)
+                && peer.deviceId().equals(e.getProperty(EventTopics.DEVICE_ID))).count(),
+                "one revocation event, so the device's live sessions close: " + posted);
+        assertFalse(store.revoke(peer.deviceId()), "nothing is left to revoke");
+    }
+
+    @Test
+    void pairingAgainLeavesExactlyOneEntryForTheDevice() throws Exception {
+        TrustedDevice peer = device(1, "Desktop");
+        TrustedDevice other = device(2, "Phone");
+        Path file = data.resolve("trusted_devices.json");
+        Files.writeString(file, "[" + entryJson(peer).replace("}", ",\"futureField\":7}") + "," + entryJson(other)
+                + "," + entryJson(peer).replace("Desktop", "Desktop again") + "]");
+
+        TrustedDevice renamed = new TrustedDevice(peer.deviceId(), "Work desktop", peer.publicKey(), PAIRED, 2, null);
+        store.trust(renamed);
+        store.trust(other);
+
+        JsonNode written = json.readTree(file.toFile());
+        assertEquals(2, written.size(), "one entry per device: " + written);
+        assertEquals(peer.deviceId(), written.get(0).get("deviceId").asText(), "where the first entry was");
+        assertEquals("Work desktop", written.get(0).get("deviceName").asText());
+        assertEquals(7, written.get(0).get("futureField").asInt(), "the entry that counted kept its unknown fields");
+        assertEquals(other.deviceId(), written.get(1).get("deviceId").asText());
+        assertEquals(Optional.of(renamed), store.find(peer.deviceId()));
+        assertEquals(List.of(), store.problems());
+    }
+
+    @Test
     void readsChangesMadeOnDiskByAnotherProgram() throws Exception {
         TrustedDevice peer = device(1, "Desktop");
         Path temp = data.resolve("edit.tmp");

@@ -11,13 +11,17 @@ import jakarta.servlet.http.HttpServletResponse;
  * Who may talk to the node over HTTP, the way Jupyter protects its server: the
  * request must name the node by its own loopback address (so a web page that
  * rebinds a DNS name to 127.0.0.1 is refused), a browser request must come from
- * the node's own origin, and the request must carry the token, as the
- * {@value #COOKIE} cookie (set by the page) or as {@code Authorization: Bearer}.
+ * the node's own origin, and the request must carry the token as
+ * {@code Authorization: Bearer} (scripts), or the cookie the start page set (the
+ * browser): named {@link #cookieName(int) moodhaven-api-PORT} and holding
+ * {@link ApiToken#cookieValue()}, a value derived from the token. Browsers send a
+ * cookie to every port of a host, so the cookie never holds the token itself, and the
+ * port in its name keeps two nodes on one host from overwriting each other's cookie.
  */
 final class RequestGuard {
 
-    /** The cookie the page trades the token for. */
-    static final String COOKIE = "moodhaven_token";
+    /** The start of the name of the cookie the page trades the token for; the HTTP port follows. */
+    static final String COOKIE_PREFIX = "moodhaven-api-";
 
     /** Why a request is refused. */
     enum Refusal {
@@ -102,13 +106,30 @@ final class RequestGuard {
         }
         Cookie[] cookies = request.getCookies();
         if (cookies != null) {
+            String name = cookieName(request.getLocalPort());
             for (Cookie cookie : cookies) {
-                if (COOKIE.equals(cookie.getName()) && token.matches(cookie.getValue())) {
+                if (name.equals(cookie.getName()) && token.matchesCookie(cookie.getValue())) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /**
+     * @param port the node's HTTP port, as the request reached it
+     * @return the name of the node's cookie on that port
+     */
+    static String cookieName(int port) {
+        return COOKIE_PREFIX + port;
+    }
+
+    /**
+     * @param port the node's HTTP port, as the request reached it
+     * @return the {@code Set-Cookie} header value that gives the browser the node's cookie
+     */
+    String setCookie(int port) {
+        return cookieName(port) + "=" + token.cookieValue() + "; Path=/; HttpOnly; SameSite=Strict";
     }
 
     static Set<String> ownHosts(int port) {

@@ -17,7 +17,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 
 /**
  * The node's start page. The link the node prints carries the token as
- * {@code ?token=}; this page trades it for an HttpOnly, SameSite=Strict cookie
+ * {@code ?token=}; this page trades it for an HttpOnly, SameSite=Strict cookie that
+ * holds a value derived from the token, never the token (see {@link RequestGuard}),
  * and sends the browser on without the token in its address bar or history.
  * With the cookie, {@code /} is the web app's shell ({@code web/index.html}, whose
  * scripts and styles come from {@link StaticServlet}); any other path is not found.
@@ -62,8 +63,7 @@ public final class RootServlet extends HttpServlet {
                         + "started: a new one is made at every start.");
                 return;
             }
-            response.addHeader("Set-Cookie", RequestGuard.COOKIE + "=" + offered
-                    + "; Path=/; HttpOnly; SameSite=Strict");
+            response.addHeader("Set-Cookie", guard.setCookie(request.getLocalPort()));
             response.setStatus(303);
             response.setHeader("Location", "/");
             return;

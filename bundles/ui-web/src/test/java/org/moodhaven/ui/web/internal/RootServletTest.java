@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,12 +21,13 @@ import org.moodhaven.testing.TestNodeSettings;
 class RootServletTest {
 
     private ApiToken token;
+    private DeviceIdentity identity;
     private RootServlet servlet;
 
     @BeforeEach
     void setUp(@TempDir Path data) throws Exception {
         token = new ApiToken(new TestNodeSettings(data));
-        DeviceIdentity identity = (DeviceIdentity) Proxy.newProxyInstance(getClass().getClassLoader(),
+        identity = (DeviceIdentity) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {DeviceIdentity.class}, (proxy, m, args) -> switch (m.getName()) {
                     case "deviceName" -> "<b>Ken</b>";
                     case "deviceId" -> "9a4f0b2c1d3e5f60";
@@ -36,8 +42,12 @@ class RootServletTest {
         return answer;
     }
 
-    private String cookie() {
-        return RequestGuard.COOKIE + "=" + token.value();
+    /** The cookie as docs/api.md describes it: named after the port, HMAC-SHA256(token, label), b64url. */
+    private String cookie() throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(token.value().getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+        byte[] derived = mac.doFinal("moodhaven api cookie v1".getBytes(StandardCharsets.US_ASCII));
+        return "moodhaven-api-" + FakeHttp.PORT + "=" + Base64.getUrlEncoder().withoutPadding().encodeToString(derived);
     }
 
     @Test
@@ -84,5 +94,34 @@ class RootServletTest {
         FakeHttp.Answer rebound = get("/", null, "Host", "attacker.example:8080", "Cookie", cookie());
         assertEquals(403, rebound.status);
         assertEquals(WebAssets.CONTENT_SECURITY_POLICY, rebound.header("Content-Security-Policy"));
+    }
+
+    @Test
+    void theCookieIsNamedAfterThePortAndNeverHoldsTheToken() throws Exception {
+        String setCookie = get("/", "token=" + token.value()).header("Set-Cookie");
+        assertTrue(setCookie.startsWith("moodhaven-api-" + FakeHttp.PORT + "="), setCookie);
+        assertFalse(setCookie.contains(token.value()), "a service on another port of 127.0.0.1 receives this cookie");
+        assertEquals(cookie() + "; Path=/; HttpOnly; SameSite=Strict", setCookie);
+        String value = cookie().substring(cookie().indexOf('=') + 1);
+
+        assertEquals(200, get("/", null, "Cookie", "other=1; " + cookie()).status);
+        assertEquals(401, get("/", null, "Cookie", "moodhaven-api-" + FakeHttp.PORT + "=" + token.value()).status,
+                "a cookie holding the token itself is no longer taken");
+        assertEquals(401, get("/", null, "Cookie", "moodhaven_token=" + token.value()).status, "the old cookie");
+        assertEquals(401, get("/", null, "Cookie", "moodhaven-api-" + (FakeHttp.PORT + 1) + "=" + value).status,
+                "another port's cookie name");
+        assertEquals(401, get("/", null, "Cookie", "moodhaven-api-" + FakeHttp.PORT + "=" + value.substring(1)).status);
+        assertEquals(401, get("/", null, "Authorization", "Bearer " + value).status, "the cookie is no Bearer token");
+        assertEquals(200, get("/", null, "Authorization", "Bearer " + token.value()).status, "scripts keep the token");
+    }
+
+    @Test
+    void aNewTokenMakesANewCookieSoAnOldOneStopsWorking(@TempDir Path other) throws Exception {
+        String before = cookie();
+        token = new ApiToken(new TestNodeSettings(other));
+        servlet = new RootServlet(token, identity);
+        assertFalse(cookie().equals(before));
+        assertEquals(401, get("/", null, "Cookie", before).status, "the cookie of an earlier start");
+        assertEquals(200, get("/", null, "Cookie", cookie()).status);
     }
 }
