@@ -314,6 +314,8 @@ function hidePairingPanels() {
   $('pair-request').hidden = true;
   $('pair-cancel').hidden = true;
   $('pair-start').hidden = false;
+  $('pair-holder').hidden = true;
+  $('pair-callers').hidden = true;
   expiresAt = null;
 }
 
@@ -346,8 +348,11 @@ function renderShowing(state) {
       ? 'Wrong PINs allowed before this one is void: ' + state.attemptsLeft : '';
   } else {
     $('pair-offer').hidden = true;
-    expiresAt = null;
+    // A request lapses with the PIN: keep counting down while it waits.
+    expiresAt = awaiting && state.offer ? Date.parse(state.offer.expiresAt) : null;
+    tick();
   }
+  renderCallers(state);
   $('pair-request').hidden = !awaiting;
   if (awaiting) {
     const request = state.request;
@@ -362,6 +367,23 @@ function renderShowing(state) {
   if (state.state === 'paired') {
     refreshAll();
   }
+}
+
+/**
+ * Who holds or tried this PIN, by address: a stranger keeping the one attempt slot (other
+ * devices are told "busy") is seen here rather than only felt (docs/pairing.md).
+ */
+function renderCallers(state) {
+  const live = state.state === 'open' || state.state === 'awaiting_approval';
+  const holder = live && typeof state.attemptFrom === 'string' ? state.attemptFrom : null;
+  $('pair-holder').hidden = holder === null;
+  $('pair-holder').textContent = holder === null ? '' : 'Someone at ' + holder + ' is trying this PIN right now; '
+    + 'if that is not your device, cancel and pair again.';
+  const callers = Array.isArray(state.callers) && state.state !== 'paired' ? state.callers : [];
+  $('pair-callers').hidden = callers.length === 0;
+  $('pair-callers').textContent = callers.length === 0 ? '' : 'Tried this PIN: ' + callers
+    .map((caller) => caller.address + ' (' + caller.tries + (caller.tries === 1 ? ' time' : ' times') + ')')
+    .join(', ') + '.';
 }
 
 function renderAccepting(state) {
@@ -379,6 +401,10 @@ function renderAccepting(state) {
   }
 }
 
+function capitalized(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function pairingSentence(state, side) {
   if (state.request) {
     pairingWith = state.request;
@@ -392,7 +418,8 @@ function pairingSentence(state, side) {
     case 'paired': return 'Paired with ' + other + '.';
     case 'declined': return 'Pairing was declined.';
     case 'pin_void': return 'The PIN is void after too many wrong tries: start again for a new one.';
-    case 'expired': return 'The PIN expired: start again for a new one.';
+    case 'expired': return state.message && side === 'show'
+      ? capitalized(state.message) + '.' : 'The PIN expired: start again for a new one.';
     case 'cancelled': return 'Pairing was cancelled.';
     case 'failed': return 'Pairing failed' + (state.message ? ': ' + state.message : '.');
     default: return '';
@@ -475,7 +502,9 @@ function tick() {
     return;
   }
   const left = Math.max(0, Math.round((expiresAt - Date.now()) / 1000));
-  $('pair-countdown').textContent = Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0');
+  const shown = Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0');
+  $('pair-countdown').textContent = shown;
+  $('pair-request-countdown').textContent = shown;
   if (left === 0) {
     expiresAt = null;
     refreshPairing();

@@ -34,10 +34,14 @@ public interface Pairing {
     Optional<PairingStatus> status();
 
     /**
-     * A's user approves the device awaiting approval: it becomes trusted.
+     * A's user approves the device awaiting approval: it becomes trusted. The request
+     * lives only as long as the PIN: an approval after the PIN expired trusts nothing.
      *
      * @return the device now trusted, or empty if none was awaiting approval
-     * @throws PairingException if the trust list cannot be written (nothing changed)
+     * @throws PairingException with reason {@link PairingException#EXPIRED} if the PIN expired
+     *                          while the device was awaiting approval (nothing is trusted on
+     *                          either device), or {@link PairingException#INTERNAL} if the
+     *                          trust list cannot be written (nothing changed)
      */
     Optional<PairingRequest> approve() throws PairingException;
 

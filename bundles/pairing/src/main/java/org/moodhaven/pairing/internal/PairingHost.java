@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +19,8 @@ import org.bouncycastle.crypto.agreement.jpake.JPAKERound3Payload;
 import org.moodhaven.api.crypto.CryptoProvider;
 import org.moodhaven.api.identity.DeviceIdentity;
 import org.moodhaven.api.node.NodeClock;
+import org.moodhaven.api.pairing.PairingCaller;
+import org.moodhaven.api.pairing.PairingStatus;
 
 /**
  * Pairing on device A, the one showing the PIN (PROTOCOL.md section 5), as a
@@ -28,7 +31,10 @@ import org.moodhaven.api.node.NodeClock;
  * The limits: the PIN expires {@link #PIN_LIFETIME} after it was made; after
  * {@link #MAX_FAILED_ATTEMPTS} failed attempts it is void; it pairs at most one
  * device. One attempt (one J-PAKE run, one PIN guess) runs at a time and is
- * dropped after {@link #ATTEMPT_IDLE} without its next step. A's round-3 MAC
+ * dropped after {@link #ATTEMPT_IDLE} without its next step. A device that completed
+ * the exchange waits for A's user only as long as the PIN lives: once it expired, the
+ * request lapses, {@code result} answers {@code expired} and nothing can approve it, so
+ * neither side ends up trusting the other alone. A's round-3 MAC
  * and sealed identity are released only after B's MAC verified, so a wrong
  * guess learns nothing that could be tested offline.
  * <p>
@@ -57,7 +63,7 @@ public final class PairingHost {
         DECLINED,
         /** Three attempts failed. */
         VOID,
-        /** The PIN is older than five minutes. */
+        /** The PIN is older than five minutes (a device awaiting approval was not approved in time). */
         EXPIRED
     }
 
@@ -69,15 +75,32 @@ public final class PairingHost {
         final String token;
         final JPAKEParticipant participant;
         final String partnerId;
+        final String from;
         Stage stage = Stage.AWAITING_ROUND2;
         Instant lastStep;
 
-        Attempt(String token, JPAKEParticipant participant, String partnerId, Instant now) {
+        Attempt(String token, JPAKEParticipant participant, String partnerId, String from, Instant now) {
             this.token = token;
             this.participant = participant;
             this.partnerId = partnerId;
+            this.from = from;
             this.lastStep = now;
         }
+    }
+
+    /**
+     * What approving does before the approval counts, run while no step can see the
+     * decision: the caller's trust write. If it throws, nothing was approved.
+     *
+     * @param <E> what it throws
+     */
+    @FunctionalInterface
+    public interface Approval<E extends Exception> {
+        /**
+         * @param pending the device being approved
+         * @throws E if it cannot be trusted (then it stays awaiting approval)
+         */
+        void trust(PendingApproval pending) throws E;
     }
 
     private final Pin pin;
@@ -87,6 +110,7 @@ public final class PairingHost {
     private final NodeClock clock;
     private final SecureRandom random;
     private final Instant created;
+    private final RecentCallers callers = new RecentCallers(PairingStatus.MAX_CALLERS);
 
     private int failedAttempts;
     private Attempt current;
@@ -118,14 +142,27 @@ public final class PairingHost {
     }
 
     /**
-     * Step 1: B's round 1; starts an attempt.
+     * Step 1 from a sender whose address is not known (an exchange in memory).
      *
      * @param body {@code {"round1": R1}}
+     * @return as {@link #round1(byte[], String)}
+     */
+    public PairingOutcome<byte[]> round1(byte[] body) {
+        return round1(body, "unknown");
+    }
+
+    /**
+     * Step 1: B's round 1; starts an attempt. Every round 1 is counted for its sender's
+     * address, whatever the answer (see {@link #callers()}).
+     *
+     * @param body {@code {"round1": R1}}
+     * @param from the sender's address, as shown to A's user
      * @return on success {@code {"round1": R1, "attempt": token}}; else busy, pin void,
      *         expired or malformed
      */
-    public synchronized PairingOutcome<byte[]> round1(byte[] body) {
+    public synchronized PairingOutcome<byte[]> round1(byte[] body, String from) {
         Instant now = clock.now();
+        callers.record(Objects.requireNonNull(from, "from"), now);
         Optional<PairingOutcome<byte[]>> closed = closed(now, true);
         if (closed.isPresent()) {
             return closed.get();
@@ -147,7 +184,7 @@ public final class PairingHost {
             return new PairingOutcome.Malformed<>("round 1 refused: " + e.getMessage());
         }
         String token = PairingMessages.newToken(crypto.randomBytes(PairingMessages.TOKEN_BYTES));
-        current = new Attempt(token, participant, received.getParticipantId(), now);
+        current = new Attempt(token, participant, received.getParticipantId(), from, now);
         return new PairingOutcome.Ok<>(PairingMessages.round1Answer(JpakeCodec.encodeRound1(own), token));
     }
 
@@ -260,43 +297,83 @@ public final class PairingHost {
             return new PairingOutcome.Conflict<>("not the attempt that completed the exchange");
         }
         return switch (decision) {
-            case PENDING -> new PairingOutcome.Pending<>();
+            case PENDING -> lapsed(clock.now()) ? new PairingOutcome.Expired<>() : new PairingOutcome.Pending<>();
             case APPROVED -> new PairingOutcome.Ok<>(PairingMessages.approvedAnswer());
             case DECLINED -> new PairingOutcome.Declined<>();
         };
     }
 
     /**
-     * @return the device awaiting A's user's decision, with the check code, if any
+     * @return the device awaiting A's user's decision, with the check code, if any and the
+     *         PIN has not expired
      */
     public synchronized Optional<PendingApproval> pendingApproval() {
-        return decision == Decision.PENDING ? Optional.of(completed) : Optional.empty();
+        return decision == Decision.PENDING && !lapsed(clock.now()) ? Optional.of(completed) : Optional.empty();
+    }
+
+    /**
+     * @return the device that was awaiting approval when the PIN expired, if one was: it
+     *         can no longer be approved
+     */
+    public synchronized Optional<PendingApproval> lapsedApproval() {
+        return decision == Decision.PENDING && lapsed(clock.now()) ? Optional.of(completed) : Optional.empty();
     }
 
     /**
      * A's user approves the device awaiting approval; the caller then trusts it.
      *
-     * @return the approved device, or empty if none was awaiting approval
+     * @return the approved device, or empty if none was awaiting approval (or it lapsed)
      */
-    public synchronized Optional<PeerIdentity> approve() {
-        if (decision != Decision.PENDING) {
+    public Optional<PeerIdentity> approve() {
+        return approve(pending -> { }).map(PendingApproval::device);
+    }
+
+    /**
+     * A's user approves the device awaiting approval: {@code trust} runs first, and only
+     * if it succeeds is the approval final. Both happen under this host's lock, so no
+     * {@code result} step or expiry can come between: either the device is trusted and B
+     * is told {@code approved}, or neither.
+     *
+     * @param trust what approving does (writing the trust list)
+     * @param <E>   what {@code trust} throws
+     * @return the approved device, or empty if none was awaiting approval or the PIN expired
+     * @throws E if {@code trust} failed; the device still awaits approval
+     */
+    public synchronized <E extends Exception> Optional<PendingApproval> approve(Approval<E> trust) throws E {
+        if (decision != Decision.PENDING || lapsed(clock.now())) {
             return Optional.empty();
         }
+        trust.trust(completed);
         decision = Decision.APPROVED;
-        return Optional.of(completed.device());
+        return Optional.of(completed);
     }
 
     /**
      * A's user declines the device awaiting approval. The PIN stays used.
      *
-     * @return whether a device was awaiting approval
+     * @return whether a device was awaiting approval (one that lapsed with the PIN was not)
      */
     public synchronized boolean decline() {
-        if (decision != Decision.PENDING) {
+        if (decision != Decision.PENDING || lapsed(clock.now())) {
             return false;
         }
         decision = Decision.DECLINED;
         return true;
+    }
+
+    /**
+     * @return the address of the device whose attempt is in progress, if one is
+     */
+    public synchronized Optional<String> attemptFrom() {
+        return state() == State.ATTEMPT_IN_PROGRESS ? Optional.of(current.from) : Optional.empty();
+    }
+
+    /**
+     * @return the addresses that sent this PIN a round 1, the latest first (at most
+     *         {@link PairingStatus#MAX_CALLERS})
+     */
+    public List<PairingCaller> callers() {
+        return callers.latestFirst();
     }
 
     /**
@@ -313,7 +390,7 @@ public final class PairingHost {
         Instant now = clock.now();
         if (decision != null) {
             return switch (decision) {
-                case PENDING -> State.AWAITING_APPROVAL;
+                case PENDING -> lapsed(now) ? State.EXPIRED : State.AWAITING_APPROVAL;
                 case APPROVED -> State.APPROVED;
                 case DECLINED -> State.DECLINED;
             };
@@ -368,6 +445,9 @@ public final class PairingHost {
 
     /** The answer when this PIN takes no J-PAKE step any more; a later step of the paired attempt is a replay. */
     private Optional<PairingOutcome<byte[]>> closed(Instant now, boolean starting) {
+        if (lapsed(now)) {
+            return Optional.of(new PairingOutcome.Expired<>());
+        }
         if (decision != null) {
             return Optional.of(starting ? new PairingOutcome.PinVoid<>(true)
                     : new PairingOutcome.Conflict<>("the exchange is already complete"));
@@ -395,6 +475,11 @@ public final class PairingHost {
 
     private boolean expired(Instant now) {
         return !now.isBefore(created.plus(PIN_LIFETIME));
+    }
+
+    /** A device completed the exchange, A's user had not decided, and the PIN expired. */
+    private boolean lapsed(Instant now) {
+        return decision == Decision.PENDING && expired(now);
     }
 
     private void dropIdle(Instant now) {

@@ -83,6 +83,11 @@ public final class PairingService implements Pairing {
         @AttributeDefinition(name = "Result wait (s)",
                 description = "How long one result request waits for this device's user to decide")
         int resultWaitSeconds() default 60;
+
+        @AttributeDefinition(name = "Request read limit (s)",
+                description = "How long a connection to the pairing server may take to send its whole request "
+                        + "(request line, headers and body); a slower or silent one is closed unanswered")
+        int requestReadSeconds() default 5;
     }
 
     /** Pairing on this device as the one showing the PIN. */
@@ -94,6 +99,8 @@ public final class PairingService implements Pairing {
         java.util.concurrent.ScheduledFuture<?> expiryCheck;
         State ended;
         String message;
+        /** The PIN expired with a device awaiting approval; the server stays until B heard. */
+        boolean lapsed;
 
         Hosting(PairingHost host, PairingServer server, PairingOffer offer) {
             this.host = host;
@@ -188,6 +195,9 @@ public final class PairingService implements Pairing {
 
     @Override
     public synchronized PairingOffer start() throws PairingException {
+        if (hosting != null && hosting.ended == null && hosting.lapsed) {
+            end(hosting, State.EXPIRED, hosting.message); // nothing left to tell B that it cannot learn otherwise
+        }
         if (hosting != null && hosting.ended == null) {
             throw new PairingException(PairingException.ALREADY_OPEN,
                     "pairing is already open on this device (PIN valid until " + hosting.offer.expiresAt()
@@ -206,7 +216,8 @@ public final class PairingService implements Pairing {
         }
         PairingServer server;
         try {
-            server = PairingServer.open(bind, host, this::answered, Duration.ofSeconds(config.resultWaitSeconds()));
+            server = PairingServer.open(bind, host, this::answered, Duration.ofSeconds(config.resultWaitSeconds()),
+                    Duration.ofSeconds(Math.max(1, config.requestReadSeconds())));
         } catch (IOException e) {
             throw new PairingException(PairingException.INTERNAL, "cannot open the pairing server on "
                     + bind.getHostAddress() + " (" + e.getMessage() + ")", null, e);
@@ -241,7 +252,7 @@ public final class PairingService implements Pairing {
                         "a device's identity was refused: " + refused.problem().description(),
                         refused.remainingAttempts(), Optional.empty());
             } else if (outcome instanceof PairingOutcome.Expired<byte[]>) {
-                endLater(current, State.EXPIRED, "the PIN expired");
+                endLater(current, State.EXPIRED, ExpiryNotices.expired(current.host));
             } else if ("confirm".equals(step) && outcome instanceof PairingOutcome.Ok<byte[]>) {
                 current.host.pendingApproval().ifPresent(pending -> {
                     PeerIdentity device = pending.device();
@@ -277,21 +288,26 @@ public final class PairingService implements Pairing {
     @Override
     public synchronized Optional<PairingRequest> approve() throws PairingException {
         Hosting current = hosting;
-        if (current == null || current.ended != null) {
+        if (current == null) {
             return Optional.empty();
         }
-        Optional<PendingApproval> pending = current.host.pendingApproval();
+        Optional<PendingApproval> pending;
+        try {
+            // Trusted under the host's lock: no expiry or result step comes between.
+            pending = current.ended != null ? Optional.empty()
+                    : current.host.approve(approved -> trust.trust(approved.device().toTrustedDevice(clock.now())));
+        } catch (TrustStoreException | IllegalArgumentException e) {
+            throw new PairingException(PairingException.INTERNAL, "cannot trust the device: " + e.getMessage()
+                    + "; nothing changed, try approving again", null, e);
+        }
         if (pending.isEmpty()) {
+            Optional<PairingException> late = ExpiryNotices.lateApproval(current.host);
+            if (late.isPresent()) {
+                throw late.get();
+            }
             return Optional.empty();
         }
         PeerIdentity device = pending.get().device();
-        try {
-            trust.trust(device.toTrustedDevice(clock.now()));
-        } catch (TrustStoreException | IllegalArgumentException e) {
-            throw new PairingException(PairingException.INTERNAL, "cannot trust " + device.deviceName() + ": "
-                    + e.getMessage() + "; nothing changed, try approving again", null, e);
-        }
-        current.host.approve();
         current.server.decided();
         LOG.info("Paired with {} ({})", device.deviceId(), device.deviceName());
         post(EventTopics.PAIRING_PAIRED, EventTopics.DEVICE_ID, device.deviceId(),
@@ -365,9 +381,20 @@ public final class PairingService implements Pairing {
     private void checkExpiry() {
         synchronized (this) {
             Hosting current = hosting;
-            if (current != null && current.ended == null && current.host.state() == PairingHost.State.EXPIRED) {
-                end(current, State.EXPIRED, "the PIN expired; start pairing again for a new one");
+            if (current == null || current.ended != null || current.host.state() != PairingHost.State.EXPIRED
+                    || current.lapsed) {
+                return;
             }
+            if (current.host.lapsedApproval().isEmpty()) {
+                end(current, State.EXPIRED, ExpiryNotices.expired(current.host));
+                return;
+            }
+            // B is told by its result request, answered "expired" now or when it next asks;
+            // the server closes then, or when B had time to ask.
+            current.lapsed = true;
+            current.message = ExpiryNotices.expired(current.host);
+            current.server.decided();
+            scheduleEnd(current, State.EXPIRED, current.message);
         }
     }
 
@@ -450,8 +477,9 @@ public final class PairingService implements Pairing {
             }
         } catch (PairingException e) {
             State state = PairingException.DECLINED.equals(e.reason()) ? State.DECLINED : State.FAILED;
-            guestEnded(current, state, e.getMessage());
-            post(EventTopics.PAIRING_FAILED, EventTopics.REASON, e.reason(), EventTopics.MESSAGE, e.getMessage(),
+            String message = ExpiryNotices.waitEnded(e);
+            guestEnded(current, state, message);
+            post(EventTopics.PAIRING_FAILED, EventTopics.REASON, e.reason(), EventTopics.MESSAGE, message,
                     EventTopics.DEVICE_ID, device.deviceId());
         }
     }
@@ -534,7 +562,7 @@ public final class PairingService implements Pairing {
                     state == State.OPEN || state == State.AWAITING_APPROVAL ? Optional.of(current.offer)
                             : Optional.empty(),
                     Math.max(0, PairingHost.MAX_FAILED_ATTEMPTS - current.host.failedAttempts()), request,
-                    Optional.ofNullable(current.message)));
+                    Optional.ofNullable(current.message), current.host.attemptFrom(), current.host.callers()));
         }
         if (guesting != null) {
             return Optional.of(new PairingStatus(Role.ENTERING_PIN, guesting.state, Optional.empty(), 0,

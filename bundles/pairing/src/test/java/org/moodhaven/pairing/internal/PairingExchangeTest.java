@@ -2,11 +2,15 @@ package org.moodhaven.pairing.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.moodhaven.api.identity.DeviceIds;
+import org.moodhaven.api.pairing.PairingCaller;
+import org.moodhaven.api.pairing.PairingStatus;
 import org.moodhaven.testing.SeedIdentity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,6 +104,78 @@ class PairingExchangeTest {
         guest.onConfirmAnswer(ok(d.host.confirm(d.throughRound2(guest))));
         d.host.approve();
         assertEquals(new PairingOutcome.PinVoid<byte[]>(true), d.host.round1(d.guest("042917").round1Request()));
+    }
+
+    @Test
+    void aDeviceAwaitingApprovalLapsesWithThePinAndCanNoLongerBeApproved() throws Exception {
+        PairingGuest guest = d.guest("042917");
+        guest.onConfirmAnswer(ok(d.host.confirm(d.throughRound2(guest))));
+        byte[] resultRequest = guest.resultRequest();
+        assertInstanceOf(PairingOutcome.Pending.class, d.host.result(resultRequest));
+
+        d.clock.advance(PairingHost.PIN_LIFETIME);
+
+        assertEquals(PairingHost.State.EXPIRED, d.host.state());
+        assertTrue(d.host.pendingApproval().isEmpty(), "nothing is awaiting approval any more");
+        assertTrue(d.host.approve().isEmpty(), "an approval after the PIN expired approves nothing");
+        assertFalse(d.host.decline(), "nor is there anything to decline");
+        PairingOutcome<byte[]> result = d.host.result(resultRequest);
+        assertInstanceOf(PairingOutcome.Expired.class, result, "B is told the approval never came");
+        assertEquals(410, result.httpStatus());
+        assertEquals("{\"error\":\"expired\"}", text(result.errorBody()));
+        assertInstanceOf(PairingOutcome.Expired.class, d.host.round1(d.guest("042917").round1Request()));
+    }
+
+    @Test
+    void anApprovalJustBeforeThePinExpiresStandsAfterIt() throws Exception {
+        PairingGuest guest = d.guest("042917");
+        guest.onConfirmAnswer(ok(d.host.confirm(d.throughRound2(guest))));
+        d.clock.advance(PairingHost.PIN_LIFETIME.minusMillis(1));
+        List<PendingApproval> trusted = new ArrayList<>();
+
+        assertEquals(d.b.deviceId(), d.host.approve(trusted::add).orElseThrow().device().deviceId());
+
+        d.clock.advance(Duration.ofMinutes(1));
+        assertEquals("{\"approved\":true}", text(ok(d.host.result(guest.resultRequest()))),
+                "B fetches the approval after the PIN's expiry: both trust each other");
+        assertEquals(1, trusted.size());
+        assertTrue(d.host.lapsedApproval().isEmpty());
+    }
+
+    @Test
+    void anApprovalWhoseTrustWriteFailsLeavesTheDeviceAwaitingApproval() throws Exception {
+        PairingGuest guest = d.guest("042917");
+        guest.onConfirmAnswer(ok(d.host.confirm(d.throughRound2(guest))));
+
+        assertThrows(java.io.IOException.class, () -> d.host.approve(pending -> {
+            throw new java.io.IOException("disk full");
+        }));
+
+        assertInstanceOf(PairingOutcome.Pending.class, d.host.result(guest.resultRequest()), "B was told nothing");
+        assertTrue(d.host.pendingApproval().isPresent(), "the person can try approving again");
+    }
+
+    @Test
+    void whoHoldsTheAttemptAndTheAddressesThatTriedAreKeptLatestFirstAndBounded() throws Exception {
+        ok(d.host.round1(d.guest("042917").round1Request(), "192.168.1.50"));
+        assertEquals(Optional.of("192.168.1.50"), d.host.attemptFrom());
+        for (int i = 1; i <= 10; i++) {
+            d.clock.advance(Duration.ofSeconds(1));
+            assertInstanceOf(PairingOutcome.Busy.class, d.host.round1(d.guest("042917").round1Request(),
+                    "10.0.0." + i));
+        }
+        d.clock.advance(Duration.ofSeconds(1));
+        assertInstanceOf(PairingOutcome.Busy.class, d.host.round1(d.guest("042917").round1Request(), "10.0.0.9"));
+
+        List<PairingCaller> callers = d.host.callers();
+        assertEquals(PairingStatus.MAX_CALLERS, callers.size(), "bounded: " + callers);
+        assertEquals(new PairingCaller("10.0.0.9", 2, d.clock.now()), callers.get(0));
+        assertEquals(List.of("10.0.0.9", "10.0.0.10", "10.0.0.8", "10.0.0.7", "10.0.0.6", "10.0.0.5", "10.0.0.4",
+                "10.0.0.3"), callers.stream().map(PairingCaller::address).toList());
+        assertEquals(Optional.of("192.168.1.50"), d.host.attemptFrom(), "still holding the one attempt slot");
+
+        d.clock.advance(PairingHost.ATTEMPT_IDLE);
+        assertTrue(d.host.attemptFrom().isEmpty(), "an idle attempt is dropped, and its holder with it");
     }
 
     @Test

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.google.zxing.BinaryBitmap;
@@ -35,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.moodhaven.api.crypto.CryptoProvider;
 import org.moodhaven.api.event.EventTopics;
+import org.moodhaven.api.pairing.PairingCaller;
 import org.moodhaven.api.pairing.PairingException;
 import org.moodhaven.api.pairing.PairingOffer;
 import org.moodhaven.api.pairing.PairingRequest;
@@ -73,12 +80,13 @@ class PairingServiceTest {
         final List<Event> events = new CopyOnWriteArrayList<>();
         final BlockingQueue<Event> pending = new LinkedBlockingQueue<>();
 
-        Node(int n, Path folder) throws IOException {
+        Node(int n, Path folder, Object... config) throws IOException {
             Path data = Files.createDirectories(folder.resolve("node-" + n));
             identity = SeedIdentity.numbered(n, "Device " + n, crypto);
             trust = new FileTrustStore(new TestNodeSettings(data), identity);
-            pairing = new PairingService(Configs.of(PairingService.Config.class, "bindAddress", "127.0.0.1",
-                    "advertisedHost", "127.0.0.1"), identity, trust);
+            List<Object> settings = new ArrayList<>(List.of("bindAddress", "127.0.0.1", "advertisedHost", "127.0.0.1"));
+            settings.addAll(List.of(config));
+            pairing = new PairingService(Configs.of(PairingService.Config.class, settings.toArray()), identity, trust);
             pairing.bind(crypto, clock, null);
             pairing.setEvents(new EventAdmin() {
                 @Override
@@ -222,6 +230,154 @@ class PairingServiceTest {
     }
 
     @Test
+    void aPendingApprovalExpiresWithThePinAndNeitherDeviceIsLeftTrustingTheOther() throws Exception {
+        PairingOffer offer = a.pairing.start();
+        accept(offer, offer.pin());
+        a.await(EventTopics.PAIRING_AWAITING_APPROVAL);
+
+        a.clock.advance(Duration.ofMinutes(5));
+
+        a.await(EventTopics.PAIRING_EXPIRED);
+        Event onB = b.await(EventTopics.PAIRING_FAILED);
+        assertEquals(PairingException.EXPIRED, onB.getProperty(EventTopics.REASON));
+        PairingStatus bStatus = b.pairing.status().orElseThrow();
+        assertEquals(PairingStatus.State.FAILED, bStatus.state());
+        assertTrue(bStatus.message().orElseThrow().startsWith("the other device's user did not approve before its "
+                + "PIN expired: nothing was trusted"), bStatus.message().orElseThrow());
+        a.await(EventTopics.PAIRING_ENDED);
+        PairingStatus aStatus = a.pairing.status().orElseThrow();
+        assertEquals(PairingStatus.State.EXPIRED, aStatus.state());
+        assertTrue(aStatus.request().isEmpty(), "no request to approve any more");
+        assertEquals("the PIN expired before \"Device 2\" was approved: nothing was trusted on either device; "
+                + "start pairing again for a new PIN", aStatus.message().orElseThrow());
+
+        PairingException late = assertThrows(PairingException.class, () -> a.pairing.approve());
+        assertEquals(PairingException.EXPIRED, late.reason());
+        assertTrue(late.getMessage().startsWith("the PIN expired before you approved \"Device 2\""), late.getMessage());
+        assertFalse(a.trusts(b), "a late approval trusts nothing");
+        assertFalse(b.trusts(a));
+        assertThrows(IOException.class, () -> post(offer.port(), "result", "{}"), "the server closed");
+        assertTrue(a.pairing.start().port() > 0, "a new PIN at once");
+    }
+
+    @Test
+    void whoHoldsTheAttemptAndWhoTriedThePinAreShownByAddress() throws Exception {
+        PairingOffer offer = a.pairing.start();
+        assertTrue(a.pairing.status().orElseThrow().attemptFrom().isEmpty());
+        assertEquals(List.of(), a.pairing.status().orElseThrow().callers());
+
+        // A stranger at 127.0.0.2 starts an attempt and sits on it: A's one attempt slot is taken.
+        try (Socket stranger = from("127.0.0.2", offer.port())) {
+            assertTrue(send(stranger, "round1", strangersRound1()).startsWith("HTTP/1.1 200 "));
+        }
+        assertEquals(Optional.of("127.0.0.2"), a.pairing.status().orElseThrow().attemptFrom());
+
+        PairingException busy = assertThrows(PairingException.class, () -> accept(offer, offer.pin()));
+        assertEquals(PairingException.BUSY, busy.reason());
+        PairingStatus blocked = a.pairing.status().orElseThrow();
+        assertEquals(Optional.of("127.0.0.2"), blocked.attemptFrom(), "the person sees who holds the slot");
+        assertEquals(List.of(new PairingCaller("127.0.0.1", 1, NOW), new PairingCaller("127.0.0.2", 1, NOW)),
+                blocked.callers(), "and who tried, the latest first");
+
+        a.clock.advance(PairingHost.ATTEMPT_IDLE);
+        assertTrue(a.pairing.status().orElseThrow().attemptFrom().isEmpty(), "the idle attempt was dropped");
+        accept(offer, offer.pin());
+        a.await(EventTopics.PAIRING_AWAITING_APPROVAL);
+        assertEquals(new PairingCaller("127.0.0.1", 2, NOW.plus(PairingHost.ATTEMPT_IDLE)),
+                a.pairing.status().orElseThrow().callers().get(0));
+    }
+
+    @Test
+    void aDevicePairsWhileAStrangerHoldsSlowAndSilentConnectionsOpen() throws Exception {
+        restartA("requestReadSeconds", 60); // nothing is dropped for slowness during this test
+        PairingOffer offer = a.pairing.start();
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Socket slowLine = from("127.0.0.2", offer.port());
+                held.add(slowLine);
+                write(slowLine, "POST /pair/v2/round1 HT");
+                Socket slowBody = from("127.0.0.3", offer.port());
+                held.add(slowBody);
+                write(slowBody, "POST /pair/v2/round1 HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n{\"round1\":");
+                held.add(from("127.0.0.4", offer.port())); // silent
+            }
+
+            // Each step runs within B's own deadline (15 s), or accept throws "did not answer in time".
+            PairingRequest onB = accept(offer, offer.pin());
+
+            assertEquals(a.identity.deviceId(), onB.deviceId());
+            for (Socket socket : held) {
+                assertStillOpen(socket);
+            }
+            a.await(EventTopics.PAIRING_AWAITING_APPROVAL);
+            a.pairing.approve();
+            b.await(EventTopics.PAIRING_PAIRED);
+            assertTrue(a.trusts(b));
+            assertTrue(b.trusts(a));
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void slowAndSilentConnectionsAreClosedUnansweredOnceTheReadLimitPasses() throws Exception {
+        restartA("requestReadSeconds", 1);
+        PairingOffer offer = a.pairing.start();
+        ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
+        long opened = System.nanoTime();
+        try (Socket silent = from("127.0.0.2", offer.port());
+                Socket slowLine = from("127.0.0.2", offer.port());
+                Socket slowBody = from("127.0.0.2", offer.port());
+                Socket trickle = from("127.0.0.2", offer.port())) {
+            write(slowLine, "POST /pair/v2/round1 HT");
+            write(slowBody, "POST /pair/v2/round1 HTTP/1.1\r\nContent-Length: 1000\r\n\r\n{\"round1\":");
+            // A byte every 100 ms: never idle, but never done either.
+            write(trickle, "POST /pair/v2/round1 HTTP/1.1\r\nX-Slow: ");
+            trickler.scheduleAtFixedRate(() -> {
+                try {
+                    write(trickle, "a");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e); // closed by the server: stop
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+
+            for (Socket socket : List.of(silent, slowLine, slowBody, trickle)) {
+                assertClosedUnanswered(socket);
+            }
+            assertTrue(System.nanoTime() - opened >= Duration.ofSeconds(1).toNanos(), "not before the limit");
+        } finally {
+            trickler.shutdownNow();
+        }
+        assertEquals(a.identity.deviceId(), accept(offer, offer.pin()).deviceId(), "the server still serves");
+    }
+
+    @Test
+    void oneAddressGetsAtMostEightConnectionsAtOnceAndTheDeviceStillPairs() throws Exception {
+        restartA("requestReadSeconds", 60);
+        PairingOffer offer = a.pairing.start();
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < PairingServer.MAX_CONNECTIONS_PER_ADDRESS; i++) {
+                held.add(from("127.0.0.2", offer.port()));
+            }
+            try (Socket ninth = from("127.0.0.2", offer.port())) {
+                assertClosedUnanswered(ninth);
+            }
+            for (Socket socket : held) {
+                assertStillOpen(socket);
+            }
+            assertEquals(a.identity.deviceId(), accept(offer, offer.pin()).deviceId());
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void pairingCannotBeOpenedTwiceAndCancelClosesIt() throws Exception {
         PairingOffer offer = a.pairing.start();
         PairingException twice = assertThrows(PairingException.class, () -> a.pairing.start());
@@ -320,6 +476,63 @@ class PairingServiceTest {
                 .statusCode(), "a step of no attempt");
         assertEquals(PairingHost.MAX_FAILED_ATTEMPTS, a.pairing.status().orElseThrow().attemptsLeft(),
                 "none of these used up a PIN guess");
+    }
+
+    /** Replaces A with one configured so (besides the test addresses). */
+    private void restartA(Object... config) throws Exception {
+        a.close();
+        a = new Node(1, folder, config);
+    }
+
+    /** A connection to A's pairing server on 127.0.0.1 from another loopback address (Linux routes all of 127/8). */
+    private static Socket from(String address, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(address, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static void write(Socket socket, String text) throws IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+    }
+
+    /** Sends one whole request and reads the answer until the server closes. */
+    private static String send(Socket socket, String step, byte[] body) throws IOException {
+        write(socket, "POST /pair/v2/" + step + " HTTP/1.1\r\nHost: a\r\nContent-Length: " + body.length + "\r\n\r\n");
+        socket.getOutputStream().write(body);
+        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** A valid round 1 from a device that is not B. */
+    private byte[] strangersRound1() throws Exception {
+        SeedIdentity stranger = SeedIdentity.numbered(3, "Stranger", a.crypto);
+        return new PairingGuest(Pin.of("000000"), stranger, new IdentityChecks(stranger.deviceId(), Optional.empty(),
+                Optional.empty(), id -> Optional.empty()), a.crypto, new java.security.SecureRandom()).round1Request();
+    }
+
+    private static void assertStillOpen(Socket socket) throws IOException {
+        socket.setSoTimeout(1);
+        try {
+            int read = socket.getInputStream().read();
+            throw new AssertionError("the server " + (read < 0 ? "closed" : "answered") + " a held connection");
+        } catch (SocketTimeoutException expected) {
+            // nothing arrived: the connection is still open
+        } finally {
+            socket.setSoTimeout(10_000);
+        }
+    }
+
+    /** The server closes the connection (within 10 s) without a byte of answer. */
+    private static void assertClosedUnanswered(Socket socket) throws IOException {
+        try {
+            assertEquals(-1, socket.getInputStream().read(), "no answer, only the close");
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("still open after 10 s", e);
+        } catch (SocketException reset) {
+            // closed with our unread bytes in its buffer: a reset is a close too
+        }
     }
 
     private static HttpResponse<String> post(int port, String step, String body) throws IOException,

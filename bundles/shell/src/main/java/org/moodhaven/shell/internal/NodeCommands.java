@@ -11,6 +11,8 @@ import org.moodhaven.api.identity.TrustStore;
 import org.moodhaven.api.journal.Journal;
 import org.moodhaven.api.journal.JournalStatus;
 import org.moodhaven.api.node.NodeSettings;
+import org.moodhaven.api.pairing.Pairing;
+import org.moodhaven.api.pairing.PairingStatus;
 import org.moodhaven.api.store.JournalStore;
 import org.moodhaven.api.store.StoreException;
 import org.moodhaven.api.sync.SyncRecord;
@@ -58,6 +60,10 @@ public final class NodeCommands {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile SyncService sync;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Pairing pairing;
+
     /**
      * @param context the bundle context, to stop the node
      */
@@ -97,11 +103,24 @@ public final class NodeCommands {
                 : DeviceIds.defaultSyncPort(self.deviceId()) + " (the default for this deviceId; sync is not running)";
     }
 
+    /** A PIN shown on this device: until when, and who holds or tried it (docs/pairing.md). */
+    private static void appendPairing(StringBuilder out, PairingStatus status) {
+        out.append("\npairing    ").append(status.state() == PairingStatus.State.AWAITING_APPROVAL
+                ? "a device awaits your approval (mh:approve or mh:decline)" : "open, waiting for a device");
+        status.offer().ifPresent(offer -> out.append("; pairing port ").append(offer.port())
+                .append(", PIN valid until ").append(Timestamps.format(offer.expiresAt())));
+        PairingCommands.attemptHolder(status).ifPresent(line -> out.append("\n  ").append(line));
+        String tried = PairingCommands.triedBy(status);
+        if (!tried.isEmpty()) {
+            out.append("\n  ").append(tried);
+        }
+    }
+
     /**
      * @return the state of the node
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
-    @Descriptor("Show the node's state: identity, journal, the store and crypto provider in use, trust")
+    @Descriptor("Show the node's state: identity, journal, the store and crypto provider in use, trust, pairing")
     public String status() throws CommandFailure {
         return CommandFailure.run(() -> {
             DeviceIdentity self = identity;
@@ -138,6 +157,11 @@ public final class NodeCommands {
             }
             for (String problem : trustProblems) {
                 out.append("\n  warning: ").append(problem);
+            }
+            Pairing currentPairing = pairing;
+            if (currentPairing != null) {
+                currentPairing.status().filter(s -> s.role() == PairingStatus.Role.SHOWING_PIN && !s.ended())
+                        .ifPresent(s -> appendPairing(out, s));
             }
             return out.toString();
         });

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -36,6 +38,8 @@ public final class PairingCommands {
     private static final Duration POLL = Duration.ofMillis(200);
     /** Longer than a PIN lives: a wait always ends with the pairing. */
     private static final Duration LONGEST_WAIT = Duration.ofMinutes(6);
+    /** "Someone is trying" lines one mh:pair prints at most: a caller with many addresses cannot flood it. */
+    private static final int MAX_ATTEMPT_NOTES = 10;
 
     private final Pairing pairing;
 
@@ -66,9 +70,10 @@ public final class PairingCommands {
                     + "Waiting (Ctrl-C to cancel)...");
             out.flush();
             try {
-                PairingStatus status = await(s -> s.state() != State.OPEN);
+                PairingStatus status = await(s -> s.state() != State.OPEN, new AttemptNotes(out));
                 if (status.state() != State.AWAITING_APPROVAL) {
-                    return ended(status);
+                    String tried = triedBy(status);
+                    return ended(status) + (tried.isEmpty() ? "" : "\n" + tried);
                 }
                 PairingRequest request = status.request().orElseThrow();
                 out.println();
@@ -135,7 +140,7 @@ public final class PairingCommands {
             out.println("Waiting for approval on the other device (Ctrl-C to stop waiting)...");
             out.flush();
             try {
-                return ended(await(PairingStatus::ended));
+                return ended(await(PairingStatus::ended, status -> { }));
             } catch (InterruptedException e) {
                 pairing.cancel();
                 Thread.currentThread().interrupt();
@@ -164,16 +169,61 @@ public final class PairingCommands {
         return pairing.decline() ? "Declined: nothing was trusted." : "No device is waiting for approval.";
     }
 
-    private PairingStatus await(Predicate<PairingStatus> done) throws InterruptedException, PairingException {
+    private PairingStatus await(Predicate<PairingStatus> done, Consumer<PairingStatus> meanwhile)
+            throws InterruptedException, PairingException {
         long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<PairingStatus> status = pairing.status();
             if (status.isPresent() && done.test(status.get())) {
                 return status.get();
             }
+            status.ifPresent(meanwhile);
             Thread.sleep(POLL.toMillis());
         }
         throw new PairingException(PairingException.INTERNAL, "pairing did not end in time");
+    }
+
+    /**
+     * @param status a pairing on this device
+     * @return who holds the attempt in progress, in a sentence, if someone does
+     */
+    static Optional<String> attemptHolder(PairingStatus status) {
+        return status.attemptFrom().filter(from -> !status.ended()).map(from -> "Someone at " + from
+                + " is trying this PIN right now; if that is not your device, cancel and pair again.");
+    }
+
+    /**
+     * @param status a pairing on this device
+     * @return the addresses that tried its PIN, in a sentence, or "" if none did
+     */
+    static String triedBy(PairingStatus status) {
+        return status.callers().isEmpty() ? "" : "Tried this PIN: " + status.callers().stream()
+                .map(caller -> caller.address() + " (" + caller.tries() + (caller.tries() == 1 ? " time)" : " times)"))
+                .collect(Collectors.joining(", ")) + ".";
+    }
+
+    /** While mh:pair waits: a line for each new address that holds the attempt, up to {@link #MAX_ATTEMPT_NOTES}. */
+    private static final class AttemptNotes implements Consumer<PairingStatus> {
+        private final PrintStream out;
+        private String shown;
+        private int notes;
+
+        AttemptNotes(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void accept(PairingStatus status) {
+            Optional<String> holder = status.attemptFrom();
+            if (holder.isEmpty() || holder.get().equals(shown) || notes > MAX_ATTEMPT_NOTES) {
+                return;
+            }
+            shown = holder.get();
+            notes++;
+            out.println(notes <= MAX_ATTEMPT_NOTES ? attemptHolder(status).orElse("")
+                    : "More devices are trying this PIN; mh:status lists them. Ctrl-C cancels.");
+            out.flush();
+        }
     }
 
     private static String ended(PairingStatus status) {

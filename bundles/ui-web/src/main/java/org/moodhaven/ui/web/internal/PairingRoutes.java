@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.moodhaven.api.entry.Timestamps;
 import org.moodhaven.api.pairing.Pairing;
+import org.moodhaven.api.pairing.PairingCaller;
 import org.moodhaven.api.pairing.PairingException;
 import org.moodhaven.api.pairing.PairingOffer;
 import org.moodhaven.api.pairing.PairingRequest;
@@ -124,9 +126,20 @@ final class PairingRoutes {
         status.offer().ifPresent(offer -> body.put("offer", offer(offer)));
         if (status.role() == PairingStatus.Role.SHOWING_PIN) {
             body.put("attemptsLeft", status.attemptsLeft());
+            // Who holds the one attempt slot and who tried: a stranger is seen, not just felt as "busy".
+            status.attemptFrom().ifPresent(from -> body.put("attemptFrom", from));
+            body.put("callers", status.callers().stream().map(PairingRoutes::caller).toList());
         }
         status.request().ifPresent(request -> body.put("request", request(request)));
         status.message().ifPresent(message -> body.put("message", message));
+        return body;
+    }
+
+    private static Map<String, Object> caller(PairingCaller caller) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("address", caller.address());
+        body.put("tries", caller.tries());
+        body.put("lastTry", Timestamps.format(caller.lastTry()));
         return body;
     }
 
