@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.moodhaven.api.entry.CanonicalJson;
 import org.moodhaven.api.entry.Entry;
 import org.moodhaven.api.entry.EntryHash;
 import org.moodhaven.api.entry.EntryRules;
@@ -698,6 +700,49 @@ public abstract class JournalStoreContract {
         }
         assertEquals(List.of(), store.getAll(List.of()));
         assertEquals(List.of(), store.getAll(List.of("nope")));
+    }
+
+    @Test
+    void getWithinReadsABoundedAmountOfContentAtATimeAndEveryHeldEntryOnce() throws Exception {
+        EntryGenerator gen = new EntryGenerator(11, 100 * 1024, Instant.parse("2026-01-01T00:00:00Z"));
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            entries.add(gen.entry(i));
+        }
+        store.merge(entries);
+        long largest = 0;
+        for (Entry entry : entries) {
+            largest = Math.max(largest, contentBytes(entry));
+        }
+        Set<String> unread = new LinkedHashSet<>();
+        for (int i = 0; i < 25; i++) {
+            unread.add(gen.id(i)); // 20 held, 5 not
+        }
+        long limit = 300 * 1024;
+        Set<String> seen = new HashSet<>();
+        int calls = 0;
+        List<StoredEntry> read;
+        while (!(read = store.getWithin(unread, limit)).isEmpty()) {
+            calls++;
+            long bytes = 0;
+            for (StoredEntry stored : read) {
+                assertEquals(store.get(stored.entry().id()).orElseThrow(), stored);
+                assertTrue(seen.add(stored.entry().id()), "read twice: " + stored.entry().id());
+                unread.remove(stored.entry().id());
+                bytes += contentBytes(stored.entry());
+            }
+            assertTrue(bytes < limit + largest, "one call read " + bytes + " bytes of content, limit " + limit);
+            assertTrue(calls <= 20, "the reads never ended");
+        }
+        assertEquals(entries.stream().map(Entry::id).collect(Collectors.toSet()), seen);
+        assertTrue(calls >= 6, "20 entries of 100 KiB in reads of about 300 KiB took " + calls + " calls");
+        assertEquals(List.of(), store.getWithin(List.of("not held", "x".repeat(65)), limit));
+        assertEquals(1, store.getWithin(List.of(gen.id(1), gen.id(2)), 1).size(), "at least one entry is read");
+    }
+
+    private static long contentBytes(Entry entry) {
+        return CanonicalJson.ofObject(entry.content())
+                .getBytes(StandardCharsets.UTF_8).length;
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.moodhaven.api.entry;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -100,7 +99,7 @@ public final class EntryRules {
             }
         }
         if (canonicalSizeBound(content) > MAX_CONTENT_BYTES
-                && CanonicalJson.ofObject(content).getBytes(StandardCharsets.UTF_8).length > MAX_CONTENT_BYTES) {
+                && CanonicalJson.utf8Length(content) > MAX_CONTENT_BYTES) {
             return Optional.of("content is larger than 1 MiB as compact JSON");
         }
         return Optional.empty();

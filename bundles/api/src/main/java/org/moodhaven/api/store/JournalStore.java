@@ -1,9 +1,12 @@
 package org.moodhaven.api.store;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
+import org.moodhaven.api.entry.CanonicalJson;
 import org.moodhaven.api.entry.Entry;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -85,6 +88,40 @@ public interface JournalStore {
      * @throws StoreException if the store cannot be read
      */
     List<StoredEntry> getAll(Collection<String> ids) throws StoreException;
+
+    /**
+     * Reads held entries among some ids, a bounded amount at a time: it stops once the
+     * entries read hold {@code maxContentBytes} of content or more (as stored: the UTF-8
+     * canonical JSON of {@code content}), so a caller holds at most that much plus one
+     * entry. Call it again with the ids not returned yet to read on: an id held but not
+     * returned was not read because of the limit, and an empty answer means none of the
+     * ids is held.
+     * <p>
+     * The default reads a few ids at a time through {@link #getAll}; stores override it
+     * to stop within one query.
+     *
+     * @param ids             entry ids (at most {@link #MAX_PAGE})
+     * @param maxContentBytes the content after which reading stops (at least one held entry is read)
+     * @return held entries among the ids, in no particular order
+     * @throws IllegalArgumentException if there are more than {@link #MAX_PAGE} ids
+     * @throws StoreException           if the store cannot be read
+     * @since 1.2
+     */
+    default List<StoredEntry> getWithin(Collection<String> ids, long maxContentBytes) throws StoreException {
+        if (ids.size() > MAX_PAGE) {
+            throw new IllegalArgumentException("at most " + MAX_PAGE + " ids at once");
+        }
+        List<String> all = new ArrayList<>(new LinkedHashSet<>(ids));
+        List<StoredEntry> read = new ArrayList<>();
+        long bytes = 0;
+        for (int from = 0; from < all.size() && (read.isEmpty() || bytes < maxContentBytes); from += 4) {
+            for (StoredEntry stored : getAll(all.subList(from, Math.min(all.size(), from + 4)))) {
+                read.add(stored);
+                bytes += CanonicalJson.utf8Length(stored.entry().content());
+            }
+        }
+        return read;
+    }
 
     /**
      * The versions held of some entries, without their content: what a sync compares a

@@ -2,16 +2,27 @@ package org.moodhaven.sync.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.moodhaven.api.entry.Entry;
+import org.moodhaven.api.entry.EntryRules;
 import org.moodhaven.common.json.StrictJson;
 
 /**
  * Turns an entry object received in ENTRIES into an {@link Entry}, or says why it
  * cannot be one. Only the eight wire fields are kept (unknown fields are dropped,
- * PROTOCOL.md 6.5); the field rules themselves are {@code EntryRules}', applied by the store.
+ * PROTOCOL.md 6.5); the field rules themselves are {@code EntryRules}', applied by the store, and here already
+ * to content large enough to matter for memory.
  */
 final class EntryCodec {
+
+    /**
+     * Content of more characters than this is checked against the 1 MiB rule when it is
+     * decoded. Below it, content is under the limit but in contrived cases (thousands of
+     * tiny escaped members), which the store still rejects at the merge; the memory such
+     * an entry holds until then is counted like any other's.
+     */
+    static final long LARGE_CONTENT_CHARS = EntryRules.MAX_CONTENT_BYTES / 8;
 
     private EntryCodec() {
     }
@@ -63,14 +74,37 @@ final class EntryCodec {
             return invalid("content must be an object");
         }
         Map<String, String> content = new LinkedHashMap<>();
+        long contentChars = 0;
         for (Map.Entry<?, ?> member : contentObject.entrySet()) {
             if (!(member.getValue() instanceof String value)) {
                 return invalid("content values must be strings");
             }
             content.put((String) member.getKey(), value);
+            contentChars += ((String) member.getKey()).length() + value.length();
         }
-        return new Decoded(new Entry(id, (String) createdAt, (String) updatedAt, content, mood,
-                (String) privacyMode, bookId, (Boolean) pinned), null);
+        Entry entry = new Entry(id, (String) createdAt, (String) updatedAt, content, mood, (String) privacyMode,
+                bookId, (Boolean) pinned);
+        // Content that may be near or over the limit is measured now, so an oversize entry is
+        // rejected here and never waits in memory for its commit; the store checks every rule again.
+        if (contentChars > LARGE_CONTENT_CHARS) {
+            Optional<String> problem = EntryRules.problem(entry);
+            if (problem.isPresent()) {
+                return invalid(problem.get());
+            }
+        }
+        return new Decoded(entry, null);
+    }
+
+    /**
+     * About how much heap a decoded entry holds: its strings (ids, timestamps and the
+     * content's base64 are ASCII, one byte a character) and the objects around them.
+     */
+    static long approximateBytes(Entry entry) {
+        long bytes = 512 + entry.id().length() + entry.createdAt().length() + entry.updatedAt().length();
+        for (Map.Entry<String, String> member : entry.content().entrySet()) {
+            bytes += 128 + member.getKey().length() + member.getValue().length();
+        }
+        return bytes;
     }
 
     private static Decoded invalid(String problem) {

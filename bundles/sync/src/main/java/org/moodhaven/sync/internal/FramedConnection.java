@@ -56,7 +56,21 @@ final class FramedConnection implements Closeable {
         this.handshakeComplete = true;
     }
 
+    /** Reserves the memory a frame will take before its body is allocated. */
+    @FunctionalInterface
+    interface FrameMemory {
+        /**
+         * @param length the frame's length, within the caps
+         * @throws SyncFailure if the memory cannot be had
+         */
+        void reserve(int length) throws SyncFailure;
+    }
+
     byte[] readFrame() throws IOException, FrameRejected {
+        return readBody(readLength());
+    }
+
+    private int readLength() throws IOException, FrameRejected {
         int b0 = in.read();
         if (b0 < 0) {
             throw new EOFException("the peer closed the connection");
@@ -71,7 +85,11 @@ final class FramedConnection implements Closeable {
         if (length == 0 || length > cap) {
             throw new FrameRejected("a frame of " + length + " bytes (the cap is " + cap + ")");
         }
-        byte[] body = new byte[(int) length];
+        return (int) length;
+    }
+
+    private byte[] readBody(int length) throws IOException {
+        byte[] body = new byte[length];
         int read = 0;
         while (read < body.length) {
             int n = in.read(body, read, body.length - read);
@@ -86,6 +104,29 @@ final class FramedConnection implements Closeable {
     /** Reads an encrypted frame and opens it. */
     byte[] readSealed() throws IOException, FrameRejected {
         return receiving.open(readFrame());
+    }
+
+    /**
+     * Reads an encrypted frame whose plaintext may be at most {@code maxPlaintext} bytes,
+     * refusing a longer one from its length alone, before anything of that size is
+     * allocated, and reserving the frame's memory before its body is read.
+     *
+     * @param expected     the message expected, for the refusal
+     * @param maxPlaintext the most plaintext this message may have
+     * @param memory       reserves the memory of a frame of the announced length
+     * @return the plaintext
+     * @throws ProtocolViolation if the frame is longer than its message may be
+     * @throws SyncFailure       if the frame is rejected or its memory cannot be had
+     * @throws IOException       if the connection breaks
+     */
+    byte[] readSealed(String expected, int maxPlaintext, FrameMemory memory) throws IOException, SyncFailure {
+        int length = readLength();
+        if (length - FrameCipher.MIN_BODY > maxPlaintext) {
+            throw new ProtocolViolation("a " + expected + " frame of " + length + " bytes: its plaintext may be at "
+                    + "most " + maxPlaintext + " bytes");
+        }
+        memory.reserve(length);
+        return receiving.open(readBody(length));
     }
 
     void writeFrame(byte[] body) throws IOException {
@@ -125,6 +166,15 @@ final class FramedConnection implements Closeable {
 
     String remoteAddress() {
         return socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+    }
+
+    /** @return the peer's address, without the port */
+    String remoteHost() {
+        return socket.getInetAddress().getHostAddress();
+    }
+
+    java.net.InetAddress remoteInetAddress() {
+        return socket.getInetAddress();
     }
 
     /**

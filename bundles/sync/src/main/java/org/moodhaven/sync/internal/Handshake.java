@@ -19,6 +19,7 @@ import org.moodhaven.api.identity.TrustStore;
 import org.moodhaven.api.identity.TrustedDevice;
 import org.moodhaven.api.sync.SyncErrors;
 import org.moodhaven.common.json.StrictJson;
+import org.moodhaven.common.logging.LogText;
 
 /**
  * The handshakes of PROTOCOL.md 6.2 (version 2) and 6.3 (version 1), for both
@@ -97,7 +98,8 @@ final class Handshake {
             throw handshake("the server answered with this node's own deviceId");
         }
         if (!deviceId.equals(server.deviceId())) {
-            throw handshake("the server at this address is device " + deviceId + ", not " + server.deviceId());
+            throw handshake("the server at this address is device " + LogText.escape(deviceId) + ", not "
+                    + server.deviceId());
         }
         if (helloCount(answer, "protocolVersion") != 2) {
             throw handshake("the server answered with another protocol version");
@@ -154,7 +156,8 @@ final class Handshake {
         }
         if (SyncErrors.UNSUPPORTED_VERSION.equals(reason)) {
             throw new SyncFailure(SyncErrors.UNSUPPORTED_VERSION, "device " + server.deviceId()
-                    + " does not accept this protocol version (it accepts " + answer.get("supported") + ")");
+                    + " does not accept this protocol version (it accepts "
+                    + LogText.escape(String.valueOf(answer.get("supported"))) + ")");
         }
         if (SyncErrors.BUSY.equals(reason)) {
             throw new SyncFailure(SyncErrors.BUSY, "device " + server.deviceId()

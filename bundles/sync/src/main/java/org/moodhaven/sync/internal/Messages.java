@@ -14,10 +14,23 @@ import org.moodhaven.common.json.StrictJson;
 final class Messages {
 
     /**
-     * The reader of every message a peer sends: nesting up to 16 levels (an entry is 3
-     * levels inside ENTRIES), strings up to 32 MiB (the frame caps bound them first).
+     * The reader of the handshake's messages: nesting up to 16 levels, strings up to
+     * 32 MiB (the 4 KiB cap of a handshake frame bounds them first).
      */
     static final StrictJson JSON = new StrictJson(16, 32 * 1024 * 1024);
+
+    /**
+     * The readers of a session's messages, each bounding what a frame can make the
+     * node hold once parsed: strings, and values, whose overhead in the heap is far more
+     * than their text when they are tiny. SYNC_STATE, DONE, DONE_ACK and ERROR: a few
+     * values. MANIFEST, WANT and ENTRIES are read an item at a time, with a count of
+     * values per item: 64 for a manifest item or an id, 16,384 for an entry (whose
+     * content may have many members), and strings of up to 4 MiB in ENTRIES (an entry
+     * over the content limit is rejected and counted, not refused as malformed).
+     */
+    static final StrictJson SMALL_MESSAGE = new StrictJson(16, 64 * 1024, 1024);
+    static final StrictJson LIST_MESSAGE = new StrictJson(16, 64 * 1024, 64);
+    static final StrictJson ENTRIES_MESSAGE = new StrictJson(16, 4 * 1024 * 1024, 16_384);
 
     static final String HELLO = "HELLO";
     static final String REJECT = "REJECT";

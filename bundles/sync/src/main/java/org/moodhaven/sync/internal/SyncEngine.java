@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.moodhaven.api.crypto.CryptoProvider;
+import org.moodhaven.api.discovery.PeerDirectory;
 import org.moodhaven.api.event.EventTopics;
 import org.moodhaven.api.identity.DeviceIdentity;
 import org.moodhaven.api.identity.DeviceIds;
@@ -38,6 +39,8 @@ import org.moodhaven.api.sync.SyncRecord;
 import org.moodhaven.api.sync.SyncResult;
 import org.moodhaven.api.sync.SyncService;
 import org.moodhaven.common.events.EventPoster;
+import org.moodhaven.common.logging.LogText;
+import org.moodhaven.common.logging.RemoteLog;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -58,9 +61,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The sync transport: a TCP server on the sync port and the client side of
  * {@link #sync}. It limits what a stranger can hold (64 connections, 16 in their
- * handshake and 4 of those from one address, 4 KiB frames until authenticated, time
- * limits on every phase), runs one session per device, closes a device's sessions
- * the moment it is revoked, and keeps a history of recent syncs.
+ * handshake, 4 of those from one address and the last 4 kept for addresses where
+ * trusted devices are known, 4 KiB frames until authenticated, time limits on every
+ * phase), bounds the memory of all sessions together by a byte budget, runs one
+ * session per device, closes a device's sessions the moment it is revoked (and checks
+ * its trust again before each step that sends), rate-limits the log lines strangers
+ * can cause, and keeps a history of recent syncs.
  * <p>
  * The store, the crypto provider and the clock are dynamic references: swapping
  * them does not stop the server; a session uses the ones current when it starts.
@@ -75,6 +81,19 @@ public final class SyncEngine implements SyncService, EventHandler {
     public static final String PID = "moodhaven.sync";
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+
+    /** The default most manifest items: what a node at -Xmx128m can hold within its budget (docs/reliability.md). */
+    static final int MAX_MANIFEST_ITEMS = 500_000;
+
+    /** The share of the largest heap that sync sessions may hold, unless configured. */
+    static final int AUTO_BUDGET_PERCENT = 40;
+
+    /** Refused HELLOs from an address: one line a minute, the rest counted. */
+    private static final RemoteLog.Kind REFUSED_HELLO = new RemoteLog.Kind("refused HELLOs", 1, false);
+    /** Failed syncs started by a device: a few lines a minute per address. */
+    private static final RemoteLog.Kind FAILED_INCOMING = new RemoteLog.Kind("failed incoming syncs", 5, true);
+    /** Completed syncs started by a device. */
+    private static final RemoteLog.Kind COMPLETED_INCOMING = new RemoteLog.Kind("completed incoming syncs", 10, false);
 
     @ObjectClassDefinition(name = "MoodHaven sync", description = "The sync server and client (PROTOCOL.md 6)")
     @interface Config {
@@ -116,9 +135,25 @@ public final class SyncEngine implements SyncService, EventHandler {
                         + "handshake slot; beyond it a new connection is closed at once")
         int maxHandshakesPerAddress() default 4;
 
+        @AttributeDefinition(name = "Handshakes kept for known devices",
+                description = "Of \"Most handshakes\", how many only addresses where a trusted device is known "
+                        + "may take (its last address, where discovery sees it, or where it last connected from), "
+                        + "so that strangers with many addresses cannot lock a known device out")
+        int handshakesKeptForKnownDevices() default 4;
+
         @AttributeDefinition(name = "Most manifest items",
                 description = "A peer's manifest with more items than this is a protocol error")
-        int maxManifestItems() default 1_048_576;
+        int maxManifestItems() default MAX_MANIFEST_ITEMS;
+
+        @AttributeDefinition(name = "Sync memory budget (MiB)",
+                description = "Heap that all sync sessions together may hold for frames, manifests and entries; "
+                        + "0 for " + AUTO_BUDGET_PERCENT + "% of the largest heap (-Xmx). A session that would go "
+                        + "over it waits, then ends with \"internal\" instead of the node running out of memory")
+        int memoryBudgetMiB() default 0;
+
+        @AttributeDefinition(name = "Memory wait (ms)",
+                description = "How long a session waits for others to give memory back before it ends")
+        long memoryWaitMillis() default 20_000;
 
         @AttributeDefinition(name = "Full sync interval (hours)",
                 description = "Declare have: null to a peer when the last such sync is older than this")
@@ -139,6 +174,9 @@ public final class SyncEngine implements SyncService, EventHandler {
     private final EventPoster events = new EventPoster();
     private final Set<Tracked> connections = ConcurrentHashMap.newKeySet();
     private final HandshakeSlots handshakes;
+    private final KnownAddresses knownAddresses;
+    private final MemoryBudget memory;
+    private final RemoteLog remoteLog = new RemoteLog(LOG, System::nanoTime, 60_000, 64);
     /** Authenticated incoming sessions, by device: a second one is refused as busy. */
     private final Map<String, Tracked> incoming = new ConcurrentHashMap<>();
     /** Outgoing sessions, by device: this node never starts a second one. */
@@ -153,6 +191,9 @@ public final class SyncEngine implements SyncService, EventHandler {
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile NodeClock clock;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PeerDirectory peers;
 
     /**
      * Binds the sync port and starts serving.
@@ -170,7 +211,13 @@ public final class SyncEngine implements SyncService, EventHandler {
         this.identity = identity;
         this.trust = trust;
         this.history = new SyncHistory(settings.dataFolder(), config.historySize());
-        this.handshakes = new HandshakeSlots(config.maxHandshakes(), config.maxHandshakesPerAddress());
+        this.handshakes = new HandshakeSlots(config.maxHandshakes(), config.maxHandshakesPerAddress(),
+                config.handshakesKeptForKnownDevices());
+        this.knownAddresses = new KnownAddresses(trust::list, () -> {
+            PeerDirectory directory = peers;
+            return directory == null ? List.of() : directory.peers();
+        });
+        this.memory = new MemoryBudget(memoryBudgetBytes(config), config.memoryWaitMillis());
         int port = config.port() < 0 ? DeviceIds.defaultSyncPort(identity.deviceId()) : config.port();
         this.server = new ServerSocket();
         server.setReuseAddress(true);
@@ -191,10 +238,19 @@ public final class SyncEngine implements SyncService, EventHandler {
         long tick = Math.max(10, Math.min(500, Math.min(config.handshakeTimeoutMillis(),
                 config.idleTimeoutMillis()) / 10));
         watchdog.scheduleWithFixedDelay(this::enforceTimeouts, tick, tick, TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(remoteLog::flush, 5, 5, TimeUnit.SECONDS);
         this.acceptor = daemon(this::acceptLoop, "moodhaven-sync-accept");
         acceptor.start();
-        LOG.info("sync server listening on port {}{}", server.getLocalPort(),
-                config.allowLegacyV1() ? " (protocol version 1 allowed for v1-only devices)" : "");
+        LOG.info("sync server listening on port {}{}; sync memory budget {}", server.getLocalPort(),
+                config.allowLegacyV1() ? " (protocol version 1 allowed for v1-only devices)" : "",
+                MemoryBudget.mib(memory.capacity()));
+    }
+
+    private static long memoryBudgetBytes(Config config) {
+        if (config.memoryBudgetMiB() > 0) {
+            return config.memoryBudgetMiB() * 1024L * 1024L;
+        }
+        return Runtime.getRuntime().maxMemory() / 100 * AUTO_BUDGET_PERCENT;
     }
 
     private static Thread daemon(Runnable task, String name) {
@@ -215,6 +271,7 @@ public final class SyncEngine implements SyncService, EventHandler {
         workers.shutdownNow();
         acceptor.join(5_000);
         workers.awaitTermination(10, TimeUnit.SECONDS);
+        remoteLog.flushAll();
         history.close();
     }
 
@@ -295,8 +352,10 @@ public final class SyncEngine implements SyncService, EventHandler {
             tracked = new Tracked(connection, Direction.OUTGOING, deviceId);
             outgoing.put(deviceId, tracked);
             connections.add(tracked);
+            // From here a revocation closes the connection; one that came while connecting is seen below.
             Handshake.Peer peer = Handshake.client(connection, handshakeContext(), device);
             protocol = peer.protocolVersion();
+            trustCheck(device).requireTrusted();
             recordAddress(deviceId, target);
             SyncSession.Outcome outcome = session(connection, SyncSession.Role.CLIENT, device, tracked);
             return finished(device, Direction.OUTGOING, started, target.toString(), protocol, connection, outcome);
@@ -336,7 +395,7 @@ public final class SyncEngine implements SyncService, EventHandler {
                 closeQuietly(socket); // beyond the limits: closed at once
                 continue;
             }
-            Optional<HandshakeSlots.Slot> slot = handshakes.tryTake(socket.getInetAddress());
+            Optional<HandshakeSlots.Slot> slot = handshakes.tryTake(socket.getInetAddress(), knownAddresses::isKnown);
             if (slot.isEmpty()) {
                 closeQuietly(socket); // every handshake slot, or every one this address may have, is taken
                 continue;
@@ -367,16 +426,15 @@ public final class SyncEngine implements SyncService, EventHandler {
         int protocol = 0;
         try {
             Optional<Handshake.Peer> peer = Handshake.server(connection, handshakeContext(), incoming::containsKey,
-                    deviceId -> claim(deviceId, tracked), this::unknownDevice);
+                    deviceId -> claim(deviceId, tracked), deviceId -> unknownDevice(deviceId, connection));
             handshakeSlot.release();
             if (peer.isEmpty()) {
                 return;
             }
             device = peer.get().device();
             protocol = peer.get().protocolVersion();
-            if (trust.find(device.deviceId()).isEmpty()) {
-                throw new SyncFailure(SyncErrors.REVOKED, "device " + device.deviceId() + " was revoked");
-            }
+            trustCheck(device).requireTrusted();
+            knownAddresses.authenticated(connection.remoteInetAddress());
             events.post(EventTopics.SYNC_STARTED, Map.of(EventTopics.DEVICE_ID, device.deviceId(),
                     EventTopics.DIRECTION, SyncRecord.INCOMING));
             SyncSession.Outcome outcome = session(connection, SyncSession.Role.SERVER, device, tracked);
@@ -413,10 +471,28 @@ public final class SyncEngine implements SyncService, EventHandler {
         return true;
     }
 
-    private void unknownDevice(String deviceId) {
-        String shown = SyncSession.printable(deviceId);
-        LOG.info("refused a sync from device {}: it is not trusted", shown);
-        events.post(EventTopics.SYNC_UNKNOWN_DEVICE, Map.of(EventTopics.DEVICE_ID, shown));
+    /**
+     * A HELLO from a device this node does not trust: one line and one event a minute
+     * per source address, the rest counted; the claimed deviceId is the stranger's to
+     * choose, so it is shown, escaped, but never the key of the limit.
+     */
+    private void unknownDevice(String deviceId, FramedConnection connection) {
+        String shown = LogText.escape(deviceId);
+        if (remoteLog.log(connection.remoteHost(), REFUSED_HELLO,
+                "refused a sync from {} claiming device {}: it is not trusted (further refusals from this address "
+                        + "are counted and reported once a minute)", connection.remoteHost(), shown)) {
+            events.post(EventTopics.SYNC_UNKNOWN_DEVICE, Map.of(EventTopics.DEVICE_ID, shown));
+        }
+    }
+
+    /** Whether a device is still trusted, with the key it authenticated with. */
+    private SyncSession.TrustCheck trustCheck(TrustedDevice device) {
+        return () -> {
+            Optional<TrustedDevice> now = trust.find(device.deviceId());
+            if (now.isEmpty() || !now.get().publicKey().equals(device.publicKey())) {
+                throw new SyncFailure(SyncErrors.REVOKED, "device " + device.deviceId() + " was revoked");
+            }
+        };
     }
 
     // ------------------------------------------------------------------ both
@@ -443,15 +519,17 @@ public final class SyncEngine implements SyncService, EventHandler {
                 incoming.remove(device.deviceId(), tracked);
             }
         };
-        SyncSession session = new SyncSession(connection, role, device.deviceId(), current, settings, clock.now(),
-                progress);
-        try {
+        try (MemoryBudget.Lease lease = memory.open()) {
+            SyncSession session = new SyncSession(connection, role, device.deviceId(), current, settings,
+                    clock.now(), progress, lease, trustCheck(device));
             return session.run();
         } catch (ProtocolViolation violation) {
             tellPeer(connection, SyncErrors.PROTOCOL_ERROR, violation.getMessage());
             throw violation;
+        } catch (PeerReportedError peerError) {
+            throw peerError; // the peer is closing already
         } catch (SyncFailure failure) {
-            if (failure.reason().equals(SyncErrors.INTERNAL) && !failure.getMessage().startsWith("the peer")) {
+            if (failure.reason().equals(SyncErrors.INTERNAL)) {
                 tellPeer(connection, SyncErrors.INTERNAL, "the node could not complete the sync");
             }
             throw failure;
@@ -474,9 +552,14 @@ public final class SyncEngine implements SyncService, EventHandler {
                 connection.bytesOut(), connection.bytesIn(), null, null);
         history.add(new SyncRecord(device.deviceId(), device.deviceName(), direction.word, started, clock.now(),
                 address, protocol, result));
-        LOG.info("{} sync with {} ({}) complete: sent {}, received {}, rejected {}; {} bytes out, {} in",
-                direction.word, device.deviceId(), address, outcome.sent(), outcome.received(), outcome.rejected(),
-                result.bytesSent(), result.bytesReceived());
+        String line = "{} sync with {} ({}) complete: sent {}, received {}, rejected {}; {} bytes out, {} in";
+        Object[] args = {direction.word, device.deviceId(), address, outcome.sent(), outcome.received(),
+            outcome.rejected(), result.bytesSent(), result.bytesReceived()};
+        if (direction == Direction.INCOMING) {
+            remoteLog.log(connection.remoteHost(), COMPLETED_INCOMING, line, args);
+        } else {
+            LOG.info(line, args);
+        }
         Map<String, Object> properties = new HashMap<>();
         properties.put(EventTopics.DEVICE_ID, device.deviceId());
         properties.put(EventTopics.DIRECTION, direction.word);
@@ -516,7 +599,13 @@ public final class SyncEngine implements SyncService, EventHandler {
                 connection == null ? 0 : connection.bytesIn(), reason, message);
         history.add(new SyncRecord(device.deviceId(), device.deviceName(), direction.word, started, clock.now(),
                 address, protocol, result));
-        LOG.warn("{} sync with {} ({}) failed: {}: {}", direction.word, device.deviceId(), address, reason, message);
+        String line = "{} sync with {} ({}) failed: {}: {}";
+        Object[] args = {direction.word, device.deviceId(), address, reason, message};
+        if (direction == Direction.INCOMING && connection != null) {
+            remoteLog.log(connection.remoteHost(), FAILED_INCOMING, line, args);
+        } else {
+            LOG.warn(line, args);
+        }
         events.post(EventTopics.SYNC_FAILED, Map.of(EventTopics.DEVICE_ID, device.deviceId(),
                 EventTopics.DIRECTION, direction.word, EventTopics.REASON, reason, EventTopics.MESSAGE, message));
         return result;
@@ -596,6 +685,11 @@ public final class SyncEngine implements SyncService, EventHandler {
     /** @return the number of connections in their handshake, for tests */
     int handshakeCount() {
         return handshakes.taken();
+    }
+
+    /** @return the bytes the sessions hold of the memory budget now, for tests */
+    long memoryReserved() {
+        return memory.reserved();
     }
 
     /** @return the number of source addresses with a connection in its handshake, for tests */

@@ -18,6 +18,7 @@ import java.util.Set;
 import org.moodhaven.api.entry.CanonicalJson;
 import org.moodhaven.api.entry.Entry;
 import org.moodhaven.api.entry.EntryHash;
+import org.moodhaven.api.entry.EntryRules;
 import org.moodhaven.api.entry.EntryVersion;
 import org.moodhaven.api.entry.Timestamps;
 import org.moodhaven.api.event.EventTopics;
@@ -29,12 +30,21 @@ import org.moodhaven.api.store.StoreException;
 import org.moodhaven.api.store.StoredEntry;
 import org.moodhaven.api.sync.SyncErrors;
 import org.moodhaven.common.json.StrictJson;
+import org.moodhaven.common.logging.LogText;
 
 /**
  * One sync session after the handshake (PROTOCOL.md 6.4), for either role. The
  * two sides take strict turns, step by step: SYNC_STATE, MANIFEST, WANT,
- * ENTRIES, then DONE and DONE_ACK. Entries flow from and to the store in
- * batches; only ids are held in memory.
+ * ENTRIES, then DONE and DONE_ACK.
+ * <p>
+ * Memory is bounded by bytes whatever the peer sends: a frame's length is checked
+ * against what its message may hold before anything is allocated, and its memory
+ * is reserved from the node's {@link MemoryBudget} first; manifests and WANTs are
+ * read an item at a time into one compact table of ids ({@link SessionIds}); an
+ * entry over the content limit is rejected when it is decoded; received entries
+ * are committed once they hold {@link #COMMIT_BYTES}; entries to send are read from
+ * the store {@link #SEND_READ_BYTES} of content at a time. Before each step that sends
+ * something the peer is checked to be still trusted.
  */
 final class SyncSession {
 
@@ -46,10 +56,30 @@ final class SyncSession {
     static final int MAX_ENTRIES_PER_FRAME = 256;
     /** JSON plaintext an ENTRIES frame may hold. */
     static final int MAX_ENTRIES_FRAME_BYTES = 4 * 1024 * 1024;
-    /** Received entries merged in one transaction (four full ENTRIES frames). */
+    /**
+     * Plaintext of the messages that carry no list (SYNC_STATE, DONE, DONE_ACK): a few
+     * hundred bytes when well formed; a larger one is refused before it is read.
+     */
+    static final int MAX_SMALL_MESSAGE_BYTES = 64 * 1024;
+    /** Our own MANIFEST and WANT frames end at about this size (the page allows up to 16 MiB). */
+    static final int OWN_FRAME_TARGET_BYTES = 1024 * 1024;
+    /** Received entries merged in one transaction at most (four full ENTRIES frames). */
     static final int COMMIT_BATCH = 1024;
+    /** Received entries are committed once they hold this much (as JSON, about). */
+    static final long COMMIT_BYTES = 4L * 1024 * 1024;
     /** Items read from or looked up in the store at a time. */
     static final int STORE_PAGE = 10_000;
+    /** Content read from the store at a time when sending entries. */
+    static final long SEND_READ_BYTES = 1024 * 1024;
+    /** The most content one store read may return: its limit plus one entry of the largest content. */
+    private static final long SEND_READ_MAX = SEND_READ_BYTES + EntryRules.MAX_CONTENT_BYTES + 64 * 1024;
+    /**
+     * What parsing a streamed frame holds besides its plaintext: one element (64 values
+     * of up to 64 KiB) and a page of versions to classify.
+     */
+    private static final long STREAMED_PARSE_BYTES = 8L * 1024 * 1024;
+    /** What one entry of an ENTRIES frame may hold while it is parsed: 16,384 values. */
+    private static final long ENTRY_PARSE_BYTES = 2L * 1024 * 1024;
 
     /** The role this side plays. */
     enum Role {
@@ -72,6 +102,15 @@ final class SyncSession {
         }
     }
 
+    /** Checks, before each step that sends something, that the peer is still trusted. */
+    @FunctionalInterface
+    interface TrustCheck {
+        /**
+         * @throws SyncFailure ({@code revoked}) if the peer is no longer trusted with the key it authenticated with
+         */
+        void requireTrusted() throws SyncFailure;
+    }
+
     /** What a completed session did. */
     record Outcome(long sent, long received, long rejected) {
     }
@@ -83,29 +122,28 @@ final class SyncSession {
     private final Settings settings;
     private final Instant now;
     private final Progress progress;
+    private final MemoryBudget.Lease memory;
+    private final TrustCheck trust;
+    private SessionIds ids;
 
     // Our side.
     private long manifestSeq;
-    private final Set<String> listed = new HashSet<>();
-    private final Set<String> wanted = new LinkedHashSet<>();
-    private final Set<String> pushes = new LinkedHashSet<>();
-    private final Set<String> received = new HashSet<>();
     private long sent;
     private long receivedValid;
     private long rejected;
     private long commitSeq = -1;
     private boolean interleaved;
+    private final List<Entry> pending = new ArrayList<>();
+    private long pendingBytes;
 
     // The peer's side.
     private String peerStoreId;
     private String peerHaveStoreId;
     private long peerHaveSeq;
     private long peerManifestSeq = -1;
-    private final Set<String> peerListed = new HashSet<>();
-    private final Set<String> peerWants = new LinkedHashSet<>();
 
     SyncSession(FramedConnection connection, Role role, String peerId, JournalStore store, Settings settings,
-                Instant now, Progress progress) {
+                Instant now, Progress progress, MemoryBudget.Lease memory, TrustCheck trust) {
         this.connection = connection;
         this.role = role;
         this.peerId = peerId;
@@ -113,30 +151,32 @@ final class SyncSession {
         this.settings = settings;
         this.now = now;
         this.progress = progress;
+        this.memory = memory;
+        this.trust = trust;
     }
 
     /**
      * Runs the session to its end.
      *
      * @return what it did
-     * @throws SyncFailure if the peer broke the protocol or reported an error, or the store failed
+     * @throws SyncFailure if the peer broke the protocol or reported an error, or was
+     *                     revoked, or the store failed, or memory could not be had
      * @throws IOException if the connection broke
      */
     Outcome run() throws SyncFailure, IOException {
+        ids = new SessionIds(memory);
         Optional<PeerSyncState> previous = storeCall(() -> store.peerState(peerId));
         boolean declareNull = previous.isEmpty() || previous.get().haveStoreId() == null
                 || previous.get().lastFullSyncAt() == null
                 || !previous.get().lastFullSyncAt().plus(settings.fullSyncInterval()).isAfter(now);
 
         // SYNC_STATE
-        byte[] state = Messages.syncState(store.storeId(), declareNull ? null : previous.get().haveStoreId(),
-                declareNull ? 0 : previous.get().haveSeq());
         if (role == Role.CLIENT) {
-            send(state);
+            sendSyncState(previous, declareNull);
             readSyncState();
         } else {
             readSyncState();
-            send(state);
+            sendSyncState(previous, declareNull);
         }
 
         // MANIFEST
@@ -188,8 +228,15 @@ final class SyncSession {
 
     // ------------------------------------------------------------------ SYNC_STATE
 
+    private void sendSyncState(Optional<PeerSyncState> previous, boolean declareNull) throws SyncFailure,
+            IOException {
+        trust.requireTrusted();
+        send(Messages.syncState(store.storeId(), declareNull ? null : previous.get().haveStoreId(),
+                declareNull ? 0 : previous.get().haveSeq()));
+    }
+
     private void readSyncState() throws SyncFailure, IOException {
-        Map<String, Object> message = read(Messages.SYNC_STATE);
+        Map<String, Object> message = readSmall(Messages.SYNC_STATE);
         peerStoreId = Fields.id(message, "storeId");
         Object have = message.get("have");
         if (have == StrictJson.NULL) {
@@ -206,6 +253,7 @@ final class SyncSession {
     // ------------------------------------------------------------------ MANIFEST
 
     private void sendManifest() throws SyncFailure, IOException {
+        trust.requireTrusted();
         manifestSeq = storeCall(store::highestSeq);
         long after = store.storeId().equals(peerHaveStoreId) && peerHaveSeq <= manifestSeq ? peerHaveSeq : 0;
         StringBuilder frame = manifestFrame();
@@ -221,8 +269,8 @@ final class SyncSession {
                     break;
                 }
                 after = item.seq();
-                listed.add(item.id());
-                if (inFrame == MAX_MANIFEST_ITEMS_PER_FRAME) {
+                ids.set(item.id(), SessionIds.LISTED);
+                if (inFrame == MAX_MANIFEST_ITEMS_PER_FRAME || frame.length() >= OWN_FRAME_TARGET_BYTES) {
                     send(endManifestFrame(frame, false));
                     frame = manifestFrame();
                     inFrame = 0;
@@ -258,109 +306,135 @@ final class SyncSession {
         int maxFrames = settings.maxManifestItems() / MAX_MANIFEST_ITEMS_PER_FRAME + 2;
         while (!last) {
             requireFrameWithin(++frames, maxFrames, Messages.MANIFEST);
-            Map<String, Object> message = read(Messages.MANIFEST);
+            Map<String, EntryVersion> versions = new HashMap<>();
+            Map<String, Object> message = readStreamed(Messages.MANIFEST, "entries", MAX_MANIFEST_ITEMS_PER_FRAME,
+                    FramedConnection.SESSION_CAP, Messages.LIST_MESSAGE, 2, STREAMED_PARSE_BYTES, value -> {
+                        Map<String, Object> item = Fields.object(value, "a manifest item");
+                        String id = Fields.id(item, "id");
+                        String h = Fields.string(item, "h");
+                        String updatedAt = Fields.string(item, "updated_at");
+                        if (!EntryHash.isValid(h) || !Timestamps.isValid(updatedAt)) {
+                            throw new ProtocolViolation("a manifest item with an invalid updated_at or h");
+                        }
+                        if (ids.count(SessionIds.PEER_LISTED) >= settings.maxManifestItems()) {
+                            throw new ProtocolViolation("a manifest of more than " + settings.maxManifestItems()
+                                    + " items");
+                        }
+                        if ((ids.set(id, SessionIds.PEER_LISTED) & SessionIds.PEER_LISTED) != 0) {
+                            throw new ProtocolViolation("a manifest that names the id " + id + " twice");
+                        }
+                        versions.put(id, EntryVersion.of(updatedAt, h));
+                        if (versions.size() == STORE_PAGE) {
+                            classify(versions);
+                        }
+                    });
             long seq = Fields.count(message, "seq");
             if (peerManifestSeq >= 0 && seq != peerManifestSeq) {
                 throw new ProtocolViolation("the frames of one manifest must carry the same seq");
             }
             peerManifestSeq = seq;
-            List<Object> items = Fields.array(message, "entries", MAX_MANIFEST_ITEMS_PER_FRAME);
             last = Fields.bool(message, "last");
-            if (peerListed.size() + items.size() > settings.maxManifestItems()) {
-                throw new ProtocolViolation("a manifest of more than " + settings.maxManifestItems() + " items");
-            }
-            Map<String, EntryVersion> versions = new HashMap<>();
-            for (Object value : items) {
-                Map<String, Object> item = Fields.object(value, "a manifest item");
-                String id = Fields.id(item, "id");
-                String h = Fields.string(item, "h");
-                String updatedAt = Fields.string(item, "updated_at");
-                if (!EntryHash.isValid(h) || !Timestamps.isValid(updatedAt)) {
-                    throw new ProtocolViolation("a manifest item with an invalid updated_at or h");
-                }
-                if (!peerListed.add(id)) {
-                    throw new ProtocolViolation("a manifest that names the id " + id + " twice");
-                }
-                versions.put(id, EntryVersion.of(updatedAt, h));
-            }
             classify(versions);
         }
+        memory.hold(MemoryBudget.Use.FRAME, 0);
     }
 
     /** Compares the peer's listed versions with the whole store: what to want, what to push. */
     private void classify(Map<String, EntryVersion> theirs) throws SyncFailure {
-        List<String> ids = new ArrayList<>(theirs.keySet());
-        for (int from = 0; from < ids.size(); from += STORE_PAGE) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + STORE_PAGE));
-            Map<String, EntryVersion> ours = new HashMap<>();
-            for (ManifestItem item : storeCall(() -> store.versions(chunk))) {
-                ours.put(item.id(), item.version());
-            }
-            for (String id : chunk) {
-                EntryVersion peerVersion = theirs.get(id);
-                EntryVersion ownVersion = ours.get(id);
-                if (peerVersion.isNewerThan(ownVersion)) {
-                    wanted.add(id);
-                } else if (ownVersion.isNewerThan(peerVersion)) {
-                    pushes.add(id);
-                }
+        if (theirs.isEmpty()) {
+            return;
+        }
+        List<String> chunk = new ArrayList<>(theirs.keySet());
+        Map<String, EntryVersion> ours = new HashMap<>();
+        for (ManifestItem item : storeCall(() -> store.versions(chunk))) {
+            ours.put(item.id(), item.version());
+        }
+        for (String id : chunk) {
+            EntryVersion peerVersion = theirs.get(id);
+            EntryVersion ownVersion = ours.get(id);
+            if (peerVersion.isNewerThan(ownVersion)) {
+                ids.set(id, SessionIds.WANTED);
+            } else if (ownVersion.isNewerThan(peerVersion)) {
+                ids.set(id, SessionIds.PUSH);
             }
         }
+        theirs.clear();
     }
 
     // ------------------------------------------------------------------ WANT
 
-    private void sendWant() throws IOException {
-        List<String> ids = new ArrayList<>(wanted);
-        int from = 0;
-        do {
-            int to = Math.min(ids.size(), from + MAX_WANT_IDS_PER_FRAME);
-            connection.writeSealed(Messages.want(ids.subList(from, to), to == ids.size()));
-            from = to;
-        } while (from < ids.size());
+    private void sendWant() throws SyncFailure, IOException {
+        trust.requireTrusted();
+        SessionIds.Cursor wanted = ids.cursor(SessionIds.WANTED, 0);
+        int perFrame = Math.min(MAX_WANT_IDS_PER_FRAME, OWN_FRAME_TARGET_BYTES / 67); // an id takes at most 67 bytes
+        List<String> page = wanted.next(perFrame);
+        while (true) {
+            List<String> following = page.isEmpty() ? page : wanted.next(perFrame);
+            connection.writeSealed(Messages.want(page, following.isEmpty()));
+            if (following.isEmpty()) {
+                break;
+            }
+            page = following;
+        }
         connection.flush();
     }
 
     private void readWant() throws SyncFailure, IOException {
         boolean last = false;
         int frames = 0;
-        int maxFrames = listed.size() / MAX_WANT_IDS_PER_FRAME + 2;
+        int maxFrames = ids.count(SessionIds.LISTED) / MAX_WANT_IDS_PER_FRAME + 2;
         while (!last) {
             requireFrameWithin(++frames, maxFrames, Messages.WANT);
-            Map<String, Object> message = read(Messages.WANT);
-            List<Object> ids = Fields.array(message, "ids", MAX_WANT_IDS_PER_FRAME);
-            last = Fields.bool(message, "last");
-            for (Object value : ids) {
-                if (!(value instanceof String id) || !listed.contains(id)) {
+            Map<String, Object> message = readStreamed(Messages.WANT, "ids", MAX_WANT_IDS_PER_FRAME,
+                    FramedConnection.SESSION_CAP, Messages.LIST_MESSAGE, 2, STREAMED_PARSE_BYTES, value -> {
+                if (!(value instanceof String id) || (ids.flags(id) & SessionIds.LISTED) == 0) {
                     throw new ProtocolViolation("a WANT for an id this node did not list");
                 }
-                if (!peerWants.add(id)) {
+                if ((ids.set(id, SessionIds.PEER_WANTS) & SessionIds.PEER_WANTS) != 0) {
                     throw new ProtocolViolation("a WANT that names the id " + id + " twice");
                 }
-            }
+            });
+            last = Fields.bool(message, "last");
         }
+        memory.hold(MemoryBudget.Use.FRAME, 0);
     }
 
     // ------------------------------------------------------------------ ENTRIES
 
     private void sendEntries() throws SyncFailure, IOException {
-        List<String> ids = new ArrayList<>(peerWants);
-        for (String id : pushes) {
-            if (!peerWants.contains(id)) {
-                ids.add(id);
+        trust.requireTrusted();
+        EntriesFrame frame = new EntriesFrame();
+        // What the peer wanted, then what it could not know to want.
+        for (SessionIds.Cursor cursor : List.of(ids.cursor(SessionIds.PEER_WANTS, 0),
+                ids.cursor(SessionIds.PUSH, SessionIds.PEER_WANTS))) {
+            List<String> chunk;
+            while (!(chunk = cursor.next(MAX_ENTRIES_PER_FRAME)).isEmpty()) {
+                frame = sendChunk(chunk, frame);
             }
         }
-        EntriesFrame frame = new EntriesFrame();
-        for (int from = 0; from < ids.size(); from += MAX_ENTRIES_PER_FRAME) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + MAX_ENTRIES_PER_FRAME));
-            Map<String, Entry> byId = new HashMap<>();
-            for (StoredEntry stored : storeCall(() -> store.getAll(chunk))) {
-                byId.put(stored.entry().id(), stored.entry());
+        connection.writeSealed(frame.close(true));
+        connection.flush();
+        memory.hold(MemoryBudget.Use.SENDING, 0);
+    }
+
+    /** Reads the held entries among some ids, a bounded amount of content at a time, into frames. */
+    private EntriesFrame sendChunk(List<String> chunk, EntriesFrame frame) throws SyncFailure, IOException {
+        Set<String> unread = new HashSet<>(chunk);
+        while (!unread.isEmpty()) {
+            holdForSending(SEND_READ_MAX, frame);
+            List<StoredEntry> read = storeCall(() -> store.getWithin(unread, SEND_READ_BYTES));
+            if (read.isEmpty()) {
+                break; // the rest is not held (entries are never deleted: nothing to send)
             }
-            for (String id : chunk) {
-                Entry entry = byId.get(id);
-                if (entry == null) {
-                    continue; // entries are never deleted; nothing to send
+            long readBytes = 0;
+            for (StoredEntry stored : read) {
+                readBytes += EntryCodec.approximateBytes(stored.entry());
+            }
+            holdForSending(readBytes, frame);
+            for (StoredEntry stored : read) {
+                Entry entry = stored.entry();
+                if (!unread.remove(entry.id())) {
+                    continue; // not one of ours to send (a store returning more than asked)
                 }
                 byte[] json = CanonicalJson.of(entry).getBytes(StandardCharsets.UTF_8);
                 if (!frame.fits(json)) {
@@ -371,8 +445,17 @@ final class SyncSession {
                 sent++;
             }
         }
-        connection.writeSealed(frame.close(true));
-        connection.flush();
+        return frame;
+    }
+
+    /**
+     * What sending holds: the entries of a store read and their JSON (twice the read),
+     * and the frame being built, its copy and its sealed form (three times the frame,
+     * reserved at its largest, since it grows as entries are added).
+     */
+    private void holdForSending(long readBytes, EntriesFrame frame) throws SyncFailure {
+        long frameBytes = Math.min(MAX_ENTRIES_FRAME_BYTES, frame.size() + 2 * readBytes) + 64 * 1024;
+        memory.hold(MemoryBudget.Use.SENDING, 2 * readBytes + 3 * frameBytes);
     }
 
     /** Builds one ENTRIES frame within its limits of entries and bytes. */
@@ -384,6 +467,10 @@ final class SyncSession {
 
         EntriesFrame() {
             bytes.writeBytes(PREFIX);
+        }
+
+        int size() {
+            return bytes.size();
         }
 
         boolean fits(byte[] json) {
@@ -407,55 +494,75 @@ final class SyncSession {
     private void readEntries() throws SyncFailure, IOException {
         boolean last = false;
         int frames = 0;
-        long maxFrames = (long) wanted.size() + listed.size() + 2;
-        List<Entry> pending = new ArrayList<>();
+        long maxFrames = (long) ids.count(SessionIds.WANTED) + ids.count(SessionIds.LISTED) + 2;
         try {
             while (!last) {
                 requireFrameWithin(++frames, maxFrames, Messages.ENTRIES);
-                Map<String, Object> message = read(Messages.ENTRIES);
-                List<Object> entries = Fields.array(message, "entries", MAX_ENTRIES_PER_FRAME);
+                // Each entry is checked and its memory reserved as it is read; the frame's valid
+                // entries join the pending ones only once the whole frame has been read.
+                List<Entry> frameEntries = new ArrayList<>();
+                long[] frameBytes = {0};
+                Map<String, Object> message = readStreamed(Messages.ENTRIES, "entries", MAX_ENTRIES_PER_FRAME,
+                        MAX_ENTRIES_FRAME_BYTES, Messages.ENTRIES_MESSAGE, 4, ENTRY_PARSE_BYTES, value -> {
+                            Entry entry = receivedEntry(value);
+                            if (entry != null) {
+                                frameEntries.add(entry);
+                                frameBytes[0] += EntryCodec.approximateBytes(entry);
+                                memory.hold(MemoryBudget.Use.PENDING, pendingBytes + frameBytes[0]);
+                            }
+                        });
                 last = Fields.bool(message, "last");
-                // Check the whole frame before storing anything of it.
-                List<Entry> valid = new ArrayList<>(entries.size());
-                Set<String> inFrame = new HashSet<>();
-                for (Object value : entries) {
-                    Map<String, Object> object = Fields.object(value, "an entry");
-                    String id = Fields.id(object, "id");
-                    if (!wanted.contains(id) && !listed.contains(id)) {
-                        throw new ProtocolViolation("an entry " + id + " that was neither wanted nor listed");
-                    }
-                    if (received.contains(id) || !inFrame.add(id)) {
-                        throw new ProtocolViolation("the entry " + id + " was sent twice");
-                    }
-                    EntryCodec.Decoded decoded = EntryCodec.decode(object);
-                    if (decoded.entry() == null) {
-                        rejected++;
-                    } else {
-                        valid.add(decoded.entry());
-                    }
-                }
-                received.addAll(inFrame);
-                pending.addAll(valid);
+                pending.addAll(frameEntries);
+                pendingBytes += frameBytes[0];
+                memory.hold(MemoryBudget.Use.FRAME, 0);
                 // Several frames to a transaction: fewer commits, each forced to disk.
-                if (pending.size() >= COMMIT_BATCH || last) {
-                    commit(pending);
+                if (pending.size() >= COMMIT_BATCH || pendingBytes >= COMMIT_BYTES || last) {
+                    commit();
                 }
             }
         } catch (ProtocolViolation violation) {
-            commit(pending); // the earlier, valid frames stay; nothing of the offending one is stored
+            commit(); // the earlier, valid frames stay; nothing of the offending one is stored
             throw violation;
         }
     }
 
-    /** Merges received entries in one transaction and follows the seqs it wrote. */
-    private void commit(List<Entry> entries) throws SyncFailure {
-        if (entries.isEmpty()) {
+    /**
+     * Checks one received entry: an id wanted or listed, not sent before. An entry that
+     * breaks a field rule the decoder checks (the content limit among them) is counted
+     * as rejected and never kept: an oversize entry costs only its frame.
+     *
+     * @return the entry, or {@code null} if it was rejected
+     */
+    private Entry receivedEntry(Object value) throws SyncFailure {
+        Map<String, Object> object = Fields.object(value, "an entry");
+        String id = Fields.id(object, "id");
+        int flags = ids.flags(id);
+        if ((flags & (SessionIds.WANTED | SessionIds.LISTED)) == 0) {
+            throw new ProtocolViolation("an entry " + id + " that was neither wanted nor listed");
+        }
+        if ((ids.set(id, SessionIds.RECEIVED) & SessionIds.RECEIVED) != 0) {
+            throw new ProtocolViolation("the entry " + id + " was sent twice");
+        }
+        EntryCodec.Decoded decoded = EntryCodec.decode(object);
+        if (decoded.entry() == null) {
+            rejected++;
+        }
+        return decoded.entry();
+    }
+
+    /** Merges the received entries in one transaction and follows the seqs it wrote. */
+    private void commit() throws SyncFailure {
+        if (pending.isEmpty()) {
             return;
         }
         progress.phase(EventTopics.PHASE_COMMIT, sent, receivedValid);
-        List<Entry> batch = List.copyOf(entries);
-        entries.clear();
+        // The merge makes each entry's canonical JSON and its bytes beside the entry.
+        memory.hold(MemoryBudget.Use.PENDING, 3 * pendingBytes);
+        List<Entry> batch = List.copyOf(pending);
+        pending.clear();
         MergeReport report = storeCall(() -> store.merge(batch));
+        pendingBytes = 0;
+        memory.hold(MemoryBudget.Use.PENDING, 0);
         rejected += report.rejected();
         receivedValid += batch.size() - report.rejected();
         long expectedBefore = commitSeq >= 0 ? commitSeq : manifestSeq;
@@ -468,7 +575,7 @@ final class SyncSession {
     // ------------------------------------------------------------------ DONE
 
     private long readDone(String type) throws SyncFailure, IOException {
-        Map<String, Object> message = read(type);
+        Map<String, Object> message = readSmall(type);
         long peerReceived = Fields.count(message, "received");
         long peerRejected = Fields.count(message, "rejected");
         long seq = Fields.count(message, "seq");
@@ -486,7 +593,7 @@ final class SyncSession {
      */
     private void recordWatermark(Optional<PeerSyncState> previous, boolean declaredNull, long peerDoneSeq)
             throws SyncFailure {
-        boolean missing = !received.containsAll(wanted);
+        boolean missing = ids.count(SessionIds.WANTED, SessionIds.RECEIVED) > 0;
         String haveStoreId;
         long haveSeq;
         if (rejected > 0 || missing) {
@@ -521,17 +628,65 @@ final class SyncSession {
         connection.flush();
     }
 
-    private Map<String, Object> read(String expected) throws SyncFailure, IOException {
-        byte[] plaintext = connection.readSealed();
-        if (expected.equals(Messages.ENTRIES) && plaintext.length > MAX_ENTRIES_FRAME_BYTES) {
-            throw new ProtocolViolation("an ENTRIES frame of more than 4 MiB");
-        }
+    /** Reads a message that carries no list: small, and held only while it is read. */
+    private Map<String, Object> readSmall(String expected) throws SyncFailure, IOException {
+        Map<String, Object> message = read(expected, MAX_SMALL_MESSAGE_BYTES, Messages.SMALL_MESSAGE, 2, 256 * 1024);
+        memory.hold(MemoryBudget.Use.FRAME, 0);
+        return message;
+    }
+
+    /**
+     * Reads a message, reserving first what its frame of length L may make this node
+     * hold: {@code perLength} times L plus {@code fixed} bytes.
+     */
+    private Map<String, Object> read(String expected, int maxPlaintext, StrictJson json, int perLength, long fixed)
+            throws SyncFailure, IOException {
+        byte[] plaintext = connection.readSealed(expected, maxPlaintext,
+                length -> memory.hold(MemoryBudget.Use.FRAME, (long) perLength * length + fixed));
         Map<String, Object> message;
         try {
-            message = Messages.JSON.parseObject(plaintext, 0, plaintext.length);
+            message = json.parseObject(plaintext, 0, plaintext.length);
         } catch (StrictJson.MalformedJson e) {
-            throw new ProtocolViolation("malformed JSON: " + e.getMessage());
+            throw new ProtocolViolation("malformed JSON: " + LogText.escape(e.getMessage()));
         }
+        return checkType(message, expected);
+    }
+
+    /**
+     * Reads a message whose list member is handed to {@code sink} one element at a time,
+     * so that only the frame's plaintext and one element are held, reserving first what
+     * a frame of length L may make this node hold: {@code perLength} times L plus
+     * {@code fixed} bytes.
+     */
+    private Map<String, Object> readStreamed(String expected, String listMember, int maxItems, int maxPlaintext,
+                                             StrictJson json, int perLength, long fixed,
+                                             StrictJson.ElementSink<SyncFailure> sink)
+            throws SyncFailure, IOException {
+        byte[] plaintext = connection.readSealed(expected, maxPlaintext,
+                length -> memory.hold(MemoryBudget.Use.FRAME, (long) perLength * length + fixed));
+        int[] items = {0};
+        Map<String, Object> message;
+        try {
+            // The elements reach the sink before the type is known; a frame of the wrong
+            // type is refused below all the same, and a session that fails stores nothing of it.
+            message = json.parseObject(plaintext, 0, plaintext.length, listMember, value -> {
+                if (++items[0] > maxItems) {
+                    throw new ProtocolViolation("\"" + listMember + "\" has more than " + maxItems
+                            + " items; at most " + maxItems + " are allowed in a frame");
+                }
+                sink.accept(value);
+            });
+        } catch (StrictJson.MalformedJson e) {
+            throw new ProtocolViolation("malformed JSON: " + LogText.escape(e.getMessage()));
+        }
+        checkType(message, expected);
+        if (!(message.get(listMember) instanceof StrictJson.StreamedArray)) {
+            throw new ProtocolViolation("\"" + listMember + "\" must be an array");
+        }
+        return message;
+    }
+
+    private static Map<String, Object> checkType(Map<String, Object> message, String expected) throws SyncFailure {
         Object type = message.get("type");
         if (Messages.ERROR.equals(type)) {
             throw peerError(message);
@@ -546,19 +701,12 @@ final class SyncSession {
         Object code = message.get("code");
         Object text = message.get("message");
         String reason = SyncErrors.PROTOCOL_ERROR.equals(code) ? SyncErrors.PROTOCOL_ERROR : SyncErrors.INTERNAL;
-        return new SyncFailure(reason, "the peer ended the session with " + describe(code)
-                + (text instanceof String words ? ": " + printable(words) : ""));
+        return new PeerReportedError(reason, "the peer ended the session with " + describe(code)
+                + (text instanceof String words ? ": " + LogText.escape(words) : ""));
     }
 
     private static String describe(Object value) {
-        return value instanceof String text ? printable(text) : "a message without a type";
-    }
-
-    /** Peer text goes into logs and messages: keep it short and free of control characters. */
-    static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        text.codePoints().limit(200).forEach(cp -> out.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
-        return out.toString();
+        return value instanceof String text ? LogText.escape(text) : "a message without a type";
     }
 
     /** A store call whose failure ends the session with {@code internal}. */
@@ -575,8 +723,8 @@ final class SyncSession {
         T run() throws StoreException;
     }
 
-    /** @return the ids this side listed in its manifest (for tests) */
-    Collection<String> listed() {
-        return listed;
+    /** @return the number of ids this side listed in its manifest (for tests) */
+    int listedCount() {
+        return ids.count(SessionIds.LISTED);
     }
 }

@@ -18,7 +18,8 @@ import org.moodhaven.testing.EntryGenerator;
 
 /**
  * The connection limits of PROTOCOL.md 6.1 (64 at once, 16 in their handshake) and the
- * node's stricter limit per source address (4 of the 16), made small by configuration:
+ * node's stricter local policy (4 of the 16 per source address, and 4 kept for addresses
+ * where trusted devices are known), made small by configuration where that helps:
  * beyond them a new connection is closed at once, while the ones already taken go on;
  * once the slow ones are gone, a real sync works.
  */
@@ -55,7 +56,7 @@ class ConnectionLimitsTest {
     @Test
     void beyondTheHandshakeLimitNewConnectionsAreClosedAtOnceUntilTheSlowOnesTimeOut() throws Exception {
         long handshakeMillis = 2_000;
-        start("maxHandshakes", LIMIT, "handshakeTimeoutMillis", handshakeMillis);
+        start("maxHandshakes", LIMIT, "handshakeTimeoutMillis", handshakeMillis, "handshakesKeptForKnownDevices", 0);
         for (int i = 0; i < LIMIT; i++) {
             held.add(ManualPeer.connect(server));
         }
@@ -107,7 +108,7 @@ class ConnectionLimitsTest {
      */
     @Test
     void oneAddressHoldsOnlyItsShareOfTheHandshakesWhileADeviceAtAnotherAddressSyncs() throws Exception {
-        start("maxHandshakes", 2 * LIMIT, "maxHandshakesPerAddress", LIMIT);
+        start("maxHandshakes", 2 * LIMIT, "maxHandshakesPerAddress", LIMIT, "handshakesKeptForKnownDevices", 0);
         holdTheAddressesShare();
 
         SyncResult during = client.syncWith(server);
@@ -142,6 +143,65 @@ class ConnectionLimitsTest {
         }
         for (int i = 0; i < LIMIT; i++) {
             try (ManualPeer beyond = ManualPeer.connectFrom(STRANGER, server)) {
+                beyond.assertClosedWithoutAWord();
+            }
+        }
+    }
+
+    /**
+     * Strangers at four other addresses take every handshake slot open to anyone (12 of
+     * the 16, 4 from each of three addresses; the fourth address finds none left); a
+     * trusted device at the address it last connected from still gets one of the 4 kept
+     * slots and syncs.
+     */
+    @Test
+    void strangersAtManyAddressesCannotTakeTheSlotsKeptForADeviceWhereItLastConnectedFrom() throws Exception {
+        start();
+        assertTrue(client.syncWith(server).ok(), "the device syncs once, from 127.0.0.1");
+        client.put(EntryGenerator.standard().entry(2));
+        holdEverySlotOpenToStrangers();
+
+        SyncResult during = client.syncWith(server);
+        assertTrue(during.ok(), "the known device syncs during the flood: " + during);
+        assertEquals(client.digest(), server.digest());
+    }
+
+    /** The same when the device is known by the address in its trust entry instead. */
+    @Test
+    void aDeviceKnownByTheAddressInItsTrustEntryGetsAKeptSlot() throws Exception {
+        start();
+        server.trust.recordAddress(client.identity.deviceId(), "127.0.0.1:" + client.address().port());
+        holdEverySlotOpenToStrangers();
+
+        SyncResult during = client.syncWith(server);
+        assertTrue(during.ok(), "the known device syncs during the flood: " + during);
+        assertEquals(client.digest(), server.digest());
+    }
+
+    /** A device never seen at its address gets no kept slot: the policy is about known places. */
+    @Test
+    void aDeviceAtAnUnknownAddressGetsNoKeptSlot() throws Exception {
+        start();
+        holdEverySlotOpenToStrangers();
+
+        SyncResult during = client.syncWith(server);
+        assertFalse(during.ok(), "a device never seen at 127.0.0.1 is refused like a stranger: " + during);
+        assertEquals(SyncErrors.CONNECTION, during.error(), during.toString());
+    }
+
+    /**
+     * From 127.0.0.2 to 127.0.0.5, four silent connections each: the first twelve take
+     * the slots open to anyone, the last four are closed at once.
+     */
+    private void holdEverySlotOpenToStrangers() throws Exception {
+        for (int address = 2; address <= 4; address++) {
+            for (int i = 0; i < 4; i++) {
+                held.add(ManualPeer.connectFrom("127.0.0." + address, server));
+            }
+        }
+        server.awaitHandshakes(12);
+        for (int i = 0; i < 4; i++) {
+            try (ManualPeer beyond = ManualPeer.connectFrom("127.0.0.5", server)) {
                 beyond.assertClosedWithoutAWord();
             }
         }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,18 +97,58 @@ class FrameLimitsTest {
         }
     }
 
+    /**
+     * A MANIFEST frame of exactly 16 MiB (65,536 items, filled up by an unknown member
+     * in each) is taken: the node reads its items one at a time and answers with its own
+     * manifest.
+     */
     @Test
     void afterTheHandshakeAFrameOfExactly16MiBIsTaken() throws Exception {
         try (ManualPeer peer = ManualPeer.connect(server).handshake(trusted, server)) {
-            String state = new String(Messages.syncState(ManualPeer.STORE_ID, null, 0), StandardCharsets.UTF_8);
-            String open = state.substring(0, state.length() - 1) + ",\"padding\":\"";
-            int plaintext = (int) SESSION_CAP - FrameCipher.MIN_BODY;
-            byte[] padded = (open + "x".repeat(plaintext - open.length() - 2) + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            byte[] body = peer.seal(padded);
+            peer.exchangeSyncState();
+            byte[] manifest = manifestOfExactly((int) SESSION_CAP - FrameCipher.MIN_BODY);
+            byte[] body = peer.seal(manifest);
             assertEquals(SESSION_CAP, body.length);
             peer.writeFrames(body);
-            assertEquals(Messages.SYNC_STATE, peer.receive().get("type"));
+            assertEquals(Messages.MANIFEST, peer.receive().get("type"));
+        }
+    }
+
+    /** A manifest of 65,536 valid items whose JSON is exactly {@code size} bytes. */
+    private static byte[] manifestOfExactly(int size) {
+        int items = SyncSession.MAX_MANIFEST_ITEMS_PER_FRAME;
+        String open = "{\"type\":\"MANIFEST\",\"seq\":1,\"entries\":[";
+        String close = "],\"last\":true}";
+        String hash = "ab".repeat(32);
+        long base = open.length() + close.length() + items - 1;
+        List<String> bare = new ArrayList<>(items);
+        for (int i = 0; i < items; i++) {
+            String item = "{\"id\":\"big-" + i + "\",\"updated_at\":\"2026-01-01T00:00:00Z\",\"h\":\"" + hash
+                    + "\",\"pad\":\"";
+            bare.add(item);
+            base += item.length() + 2;
+        }
+        long padding = size - base;
+        StringBuilder json = new StringBuilder(size).append(open);
+        for (int i = 0; i < items; i++) {
+            long pad = padding / items + (i < padding % items ? 1 : 0);
+            json.append(i == 0 ? "" : ",").append(bare.get(i)).append("x".repeat((int) pad)).append("\"}");
+        }
+        byte[] bytes = json.append(close).toString().getBytes(StandardCharsets.UTF_8);
+        assertEquals(size, bytes.length);
+        return bytes;
+    }
+
+    /**
+     * A message without a list (SYNC_STATE, DONE) is a few hundred bytes; one of more than
+     * 64 KiB is refused from its length alone, before its body is read or allocated.
+     */
+    @Test
+    void aSyncStateOfMoreThan64KiBIsAProtocolErrorBeforeItsBodyIsRead() throws Exception {
+        try (ManualPeer peer = ManualPeer.connect(server).handshake(trusted, server)) {
+            int plaintext = SyncSession.MAX_SMALL_MESSAGE_BYTES + 1;
+            peer.writeHeader(plaintext + FrameCipher.MIN_BODY); // and nothing more
+            peer.assertProtocolError();
         }
     }
 

@@ -1,5 +1,6 @@
 package org.moodhaven.sync.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
@@ -38,9 +39,10 @@ class SessionFuzzTest {
         client.connection.encrypt(new FrameCipher.Counter(CRYPTO.aesGcm(FrameReaderFuzzTest.SESSION_KEY)),
                 new FrameCipher.Counter(CRYPTO.aesGcm(FrameReaderFuzzTest.SESSION_KEY)));
         client.connection.liftCap();
-        SyncSession session = new SyncSession(client.connection, SyncSession.Role.SERVER, CLIENT, journal.store,
-                SETTINGS, FuzzJournal.NOW, (phase, sent, received) -> { });
-        try {
+        MemoryBudget budget = new MemoryBudget(64L * 1024 * 1024, 0);
+        try (MemoryBudget.Lease lease = budget.open()) {
+            SyncSession session = new SyncSession(client.connection, SyncSession.Role.SERVER, CLIENT, journal.store,
+                    SETTINGS, FuzzJournal.NOW, (phase, sent, received) -> { }, lease, () -> { });
             session.run();
         } catch (SyncFailure failure) {
             assertTrue(REASONS.contains(failure.reason()), "the session failed with " + failure.reason() + ": "
@@ -51,6 +53,7 @@ class SessionFuzzTest {
             throw new AssertionError("an I/O error other than the stream's end: " + other, other);
         }
         journal.assertChangedOnlyByValidNewerEntries();
+        assertEquals(0, budget.reserved(), "a session gives back all the memory it reserved");
     }
 
     /** Each line of the input sealed as one frame, in order (nonces 0, 1, 2, ...). */

@@ -218,6 +218,55 @@ class SyncEngineTest {
         assertEquals(SyncErrors.NOT_TRUSTED, a.syncWith(b).error(), "and it is refused at HELLO from then on");
     }
 
+    /**
+     * The client reads the device's trust entry before it connects; a revocation that
+     * comes before its connection is registered (connecting may take seconds) is seen
+     * when the handshake ends, and nothing of the journal is sent.
+     */
+    @Test
+    void aRevocationWhileTheClientConnectsIsSeenBeforeAnythingIsSent() throws Exception {
+        a.put(gen.entry(1));
+        a.onEvent = event -> {
+            if (event.getTopic().equals(EventTopics.SYNC_STARTED)) {
+                revoke(a, b);
+            }
+        };
+        SyncResult result = a.syncWith(b);
+        assertFalse(result.ok(), result.toString());
+        assertEquals(SyncErrors.REVOKED, result.error(), result.toString());
+        b.awaitSessionEnd();
+        assertEquals(0, b.digest().size(), "nothing was sent to the revoked device");
+    }
+
+    /**
+     * Before each step that sends, the client checks the device is still trusted: a
+     * revocation whose event has not reached the engine yet still stops the session
+     * before its entries leave.
+     */
+    @Test
+    void aRevocationWhoseEventIsStillOnItsWayStopsTheSessionBeforeTheNextStepSends() throws Exception {
+        a.put(gen.entry(1));
+        a.deliverRevocations = false;
+        a.onEvent = event -> {
+            if (event.getTopic().equals(EventTopics.SYNC_PROGRESS)
+                    && EventTopics.PHASE_WANT.equals(event.getProperty(EventTopics.PHASE))) {
+                revoke(a, b);
+            }
+        };
+        SyncResult result = a.syncWith(b);
+        assertEquals(SyncErrors.REVOKED, result.error(), result.toString());
+        b.awaitSessionEnd();
+        assertEquals(0, b.digest().size(), "the entry the device wanted was never sent");
+    }
+
+    private static void revoke(TestNode on, TestNode device) {
+        try {
+            on.trust.revoke(device.deviceId());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void theLastAddressOfADeviceIsKept() throws Exception {
         assertTrue(a.syncWith(b).ok());

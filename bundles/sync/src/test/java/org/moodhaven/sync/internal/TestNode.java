@@ -48,6 +48,8 @@ final class TestNode implements AutoCloseable {
     final SyncEngine engine;
     /** Every event the node posted, in order. */
     final List<Event> events = new CopyOnWriteArrayList<>();
+    /** Whether revocations reach the engine's event handler (Event Admin delivers them a moment later). */
+    volatile boolean deliverRevocations = true;
     /** The events not yet taken by {@link #await}. */
     private final java.util.concurrent.BlockingQueue<Event> pending = new java.util.concurrent.LinkedBlockingQueue<>();
     /** Runs on the posting thread for each event, e.g. to act at a chosen phase. */
@@ -87,7 +89,7 @@ final class TestNode implements AutoCloseable {
     private void deliver(Event event) {
         events.add(event);
         pending.add(event);
-        if (event.getTopic().equals(org.moodhaven.api.event.EventTopics.TRUST_REVOKED)) {
+        if (event.getTopic().equals(org.moodhaven.api.event.EventTopics.TRUST_REVOKED) && deliverRevocations) {
             engine.handleEvent(event);
         }
         onEvent.accept(event);
@@ -135,6 +137,18 @@ final class TestNode implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the engine still holds " + engine.connectionCount()
                         + " connections after 10 s, not " + count);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** Waits until exactly {@code count} connections are in their handshake. */
+    void awaitHandshakes(int count) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (engine.handshakeCount() != count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(engine.handshakeCount() + " connections are in their handshake after 10 s, "
+                        + "not " + count);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }

@@ -370,6 +370,11 @@ public final class DerbyJournalStore implements JournalStore {
 
     @Override
     public List<StoredEntry> getAll(Collection<String> ids) throws StoreException {
+        return getWithin(ids, Long.MAX_VALUE);
+    }
+
+    @Override
+    public List<StoredEntry> getWithin(Collection<String> ids, long maxContentBytes) throws StoreException {
         if (ids.size() > MAX_PAGE) {
             throw new IllegalArgumentException("at most " + MAX_PAGE + " ids at once");
         }
@@ -385,7 +390,8 @@ public final class DerbyJournalStore implements JournalStore {
         List<String> all = new ArrayList<>(wanted);
         return read(c -> {
             List<StoredEntry> found = new ArrayList<>();
-            for (int from = 0; from < all.size(); from += IN_CHUNK) {
+            long[] contentBytes = {0};
+            for (int from = 0; from < all.size() && contentBytes[0] < maxContentBytes; from += IN_CHUNK) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
                 String sql = "SELECT " + ENTRY_COLUMNS + " FROM entries WHERE id IN ("
                         + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")";
@@ -394,8 +400,8 @@ public final class DerbyJournalStore implements JournalStore {
                         s.setString(i + 1, chunk.get(i));
                     }
                     try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            found.add(storedEntry(rs));
+                        while (contentBytes[0] < maxContentBytes && rs.next()) {
+                            found.add(storedEntry(rs, contentBytes));
                         }
                     }
                 }
@@ -942,15 +948,26 @@ public final class DerbyJournalStore implements JournalStore {
     }
 
     private static StoredEntry storedEntry(ResultSet rs) throws SQLException {
-        return new StoredEntry(entry(rs), rs.getString("h"), rs.getLong("seq"));
+        return storedEntry(rs, new long[1]);
+    }
+
+    /** Reads a row's entry and adds the length of its content to {@code contentBytes[0]}. */
+    private static StoredEntry storedEntry(ResultSet rs, long[] contentBytes) throws SQLException {
+        byte[] content = rs.getBytes("content");
+        contentBytes[0] += content.length;
+        return new StoredEntry(entry(rs, content), rs.getString("h"), rs.getLong("seq"));
     }
 
     private static Entry entry(ResultSet rs) throws SQLException {
+        return entry(rs, rs.getBytes("content"));
+    }
+
+    private static Entry entry(ResultSet rs, byte[] content) throws SQLException {
         int mood = rs.getInt("mood");
         Integer moodOrNull = rs.wasNull() ? null : mood;
         return new Entry(rs.getString("id"), rs.getString("created_at"), rs.getString("updated_at"),
-                ContentJson.parse(new String(rs.getBytes("content"), StandardCharsets.UTF_8)), moodOrNull, rs.getString("privacy_mode"),
-                rs.getString("book_id"), rs.getBoolean("pinned"));
+                ContentJson.parse(new String(content, StandardCharsets.UTF_8)), moodOrNull,
+                rs.getString("privacy_mode"), rs.getString("book_id"), rs.getBoolean("pinned"));
     }
 
     private static void checkLimit(int limit) {

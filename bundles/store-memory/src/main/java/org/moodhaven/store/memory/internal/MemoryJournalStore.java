@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.moodhaven.api.entry.CanonicalJson;
 import org.moodhaven.api.entry.Entry;
 import org.moodhaven.api.entry.EntryHash;
 import org.moodhaven.api.entry.EntryRules;
@@ -271,6 +272,23 @@ public final class MemoryJournalStore implements JournalStore {
         } finally {
             readLock.unlock();
         }
+    }
+
+    @Override
+    public List<StoredEntry> getWithin(Collection<String> ids, long maxContentBytes) {
+        if (ids.size() > MAX_PAGE) {
+            throw new IllegalArgumentException("at most " + MAX_PAGE + " ids at once");
+        }
+        List<StoredEntry> found = new ArrayList<>();
+        long bytes = 0;
+        for (StoredEntry stored : getAll(ids)) {
+            if (bytes >= maxContentBytes) {
+                break;
+            }
+            found.add(stored);
+            bytes += CanonicalJson.utf8Length(stored.entry().content());
+        }
+        return found;
     }
 
     @Override
