@@ -79,6 +79,9 @@ public abstract class NodeTestSupport {
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         options.add(frameworkProperty("org.osgi.service.http.port").value("0"));
         options.add(systemProperty("derby.stream.error.file").value(data.resolve("derby.log").toString()));
+        // The bundles' logback: warnings and errors on the console (this JVM's own logging is slf4j-simple's).
+        options.add(systemProperty("logback.configurationFile")
+                .value(NodeTestSupport.class.getResource("/logback-pax-exam.xml").toString()));
         var levels = BundleFolder.readLevels(dist.resolve("conf").resolve("start-levels.properties"));
         for (BundleFolder.BundleJar jar : BundleFolder.scan(dist.resolve("bundle"), levels)) {
             options.add(bundle(jar.location()).startLevel(jar.startLevel()).start(!jar.fragment()));

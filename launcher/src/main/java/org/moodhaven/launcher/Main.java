@@ -1,5 +1,6 @@
 package org.moodhaven.launcher;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -11,10 +12,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -41,8 +44,20 @@ public final class Main {
     /** The highest start level: the console's. */
     private static final int CONSOLE_LEVEL = 5;
 
+    /** Where logback reads its configuration. */
+    private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+
+    /** The data folder, for {@code conf/logback.xml}. */
+    private static final String DATA_PROPERTY = "moodhaven.data";
+
+    /** The level of the logging bundles (SLF4J, logback), started by the framework. */
+    private static final int LOGGING_LEVEL = 2;
+
     /** Bundles up to this level (libraries, the framework's services) are started by the framework. */
     private static final int LIBRARY_LEVEL = 3;
+
+    /** The SLF4J API's bundle. */
+    private static final String SLF4J_BUNDLE = "slf4j.api";
 
     /** The bundle that reads the interactive console. */
     private static final String CONSOLE_BUNDLE = "org.apache.felix.gogo.jline";
@@ -78,15 +93,18 @@ public final class Main {
     static int run(LauncherOptions options, Path home, PrintStream err) throws Exception {
         Path data = options.dataFolder();
         requireFreeLoopbackPort(options.httpPort());
-        createOwnerOnly(data);
+        Optional<String> dataWas = DataFolder.makePrivate(data);
         createOwnerOnly(data.resolve("logs"));
-        configureLogging(data);
+        configureLogging(home, data);
         // SPI Fly reports through java.util.logging at INFO on the console; only its warnings matter there.
         java.util.logging.Logger spiFly = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
         spiFly.setLevel(java.util.logging.Level.WARNING);
 
+        Map<String, String> properties = frameworkProperties(options);
+        // Logging lives inside the framework: the node bundle writes this to the log.
+        dataWas.ifPresent(permissions -> properties.put(PREFIX + "data.permissionsWere", permissions));
         Framework framework = ServiceLoader.load(FrameworkFactory.class).iterator().next()
-                .newFramework(frameworkProperties(options));
+                .newFramework(properties);
         try {
             framework.init();
         } catch (BundleException e) {
@@ -140,15 +158,25 @@ public final class Main {
         return properties;
     }
 
-    /** SLF4J's simple provider reads system properties once, when the first logger is made. */
-    private static void configureLogging(Path data) {
-        setIfAbsent("org.slf4j.simpleLogger.logFile", data.resolve("logs").resolve("moodhaven.log").toString());
-        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
-        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-        setIfAbsent("derby.stream.error.file", data.resolve("logs").resolve("derby.log").toString());
+    /**
+     * The node's log: logback reads {@code conf/logback.xml} (or the file an operator names in
+     * {@value #LOGBACK_CONFIGURATION}) once, when the first logger is made, and finds the data
+     * folder in {@value #DATA_PROPERTY}. Derby's own log is rotated too, by Derby: {@code
+     * logs/derby-0.log} (the newest) to {@code derby-2.log}, 1 MiB each, unless the operator sends
+     * it elsewhere with one of Derby's own properties.
+     */
+    private static void configureLogging(Path home, Path data) {
+        setIfAbsent(LOGBACK_CONFIGURATION, home.resolve("conf").resolve("logback.xml").toString());
+        setIfAbsent(DATA_PROPERTY, data.toAbsolutePath().toString());
+        if (Stream.of("file", "method", "field", "style")
+                .allMatch(way -> System.getProperty("derby.stream.error." + way) == null)) {
+            System.setProperty("derby.stream.error.style", "rollingFile");
+            // Derby expands %-sequences in the pattern (%g: the file's number); %% is a percent sign.
+            String folder = data.resolve("logs").toAbsolutePath().toString().replace("%", "%%");
+            setIfAbsent("derby.stream.error.rollingFile.pattern", folder + File.separator + "derby-%g.log");
+            setIfAbsent("derby.stream.error.rollingFile.limit", Integer.toString(1024 * 1024));
+            setIfAbsent("derby.stream.error.rollingFile.count", "3");
+        }
     }
 
     private static void setIfAbsent(String key, String value) {
@@ -235,8 +263,17 @@ public final class Main {
     private static void startBundles(Framework framework, List<BundleFolder.BundleJar> jars,
                                      Map<String, Bundle> bundles, boolean headless, PrintStream err)
             throws InterruptedException {
-        if (!raiseStartLevel(framework, LIBRARY_LEVEL) || !raiseStartLevel(framework, CONSOLE_LEVEL)) {
+        if (!raiseStartLevel(framework, LOGGING_LEVEL)) {
             return; // stopped while starting
+        }
+        // Logging starts while the framework starts the libraries (nothing there logs through SLF4J).
+        Thread logging = new Thread(() -> startLogging(framework, err), "moodhaven-start-logging");
+        logging.setDaemon(true);
+        logging.start();
+        boolean started = raiseStartLevel(framework, LIBRARY_LEVEL);
+        logging.join(TimeUnit.MINUTES.toMillis(1));
+        if (!started || !raiseStartLevel(framework, CONSOLE_LEVEL)) {
+            return;
         }
         List<Thread> starters = new ArrayList<>();
         for (BundleFolder.BundleJar jar : jars) {
@@ -255,6 +292,26 @@ public final class Main {
             boolean noConsole = headless && jar.symbolicName().equals(CONSOLE_BUNDLE); // a service has no console
             if (!startedByFramework(jar) && !jar.start().background() && !jar.fragment() && !noConsole) {
                 start(framework, bundles.get(jar.location()), err);
+            }
+        }
+    }
+
+    /**
+     * Makes SLF4J bind and configure its provider now, before the bundles that log start. SLF4J
+     * does it when the first logger is made, and logback takes a while (a third of a second) to
+     * read its configuration; lines logged meanwhile by other threads (Jetty starts beside our
+     * components) would be held back, then written with a warning on the console and under the
+     * name of the thread that happened to finish the start.
+     */
+    private static void startLogging(Framework framework, PrintStream err) {
+        for (Bundle bundle : framework.getBundleContext().getBundles()) {
+            if (SLF4J_BUNDLE.equals(bundle.getSymbolicName())) {
+                try {
+                    bundle.loadClass("org.slf4j.LoggerFactory").getMethod("getILoggerFactory").invoke(null);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    err.println("moodhaven: logging could not start: " + e);
+                }
+                return;
             }
         }
     }

@@ -48,6 +48,12 @@ public final class LauncherConfiguration {
         if (data == null) {
             return;
         }
+        String permissionsWere = context.getProperty(PREFIX + "data.permissionsWere");
+        if (permissionsWere != null) {
+            // The launcher made the folder private before anything was written into it; it has no log.
+            LOG.warn("data folder {} had permissions {}; set to rwx------ so that no other user can read it",
+                    data, permissionsWere);
+        }
         Hashtable<String, Object> node = new Hashtable<>();
         node.put("data", data);
         node.put("name", valueOr(context, "name", ""));
