@@ -1,6 +1,5 @@
 package org.moodhaven.sync.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -61,8 +60,13 @@ final class SyncSession {
      * hundred bytes when well formed; a larger one is refused before it is read.
      */
     static final int MAX_SMALL_MESSAGE_BYTES = 64 * 1024;
-    /** Our own MANIFEST and WANT frames end at about this size (the page allows up to 16 MiB). */
-    static final int OWN_FRAME_TARGET_BYTES = 1024 * 1024;
+    /**
+     * Our own MANIFEST and WANT frames end at about this size (the page allows up to 16
+     * MiB): about 27,000 manifest items, so a journal of 100,000 entries is listed in four
+     * frames, and a node of the previous version, which took at most 18 manifest frames,
+     * still reads manifests of up to about 490,000 items.
+     */
+    static final int OWN_FRAME_TARGET_BYTES = 4 * 1024 * 1024;
     /** Received entries merged in one transaction at most (four full ENTRIES frames). */
     static final int COMMIT_BATCH = 1024;
     /** Received entries are committed once they hold this much (as JSON, about). */
@@ -256,56 +260,56 @@ final class SyncSession {
         trust.requireTrusted();
         manifestSeq = storeCall(store::highestSeq);
         long after = store.storeId().equals(peerHaveStoreId) && peerHaveSeq <= manifestSeq ? peerHaveSeq : 0;
-        StringBuilder frame = manifestFrame();
-        int inFrame = 0;
+        String prefix = "{\"type\":\"MANIFEST\",\"seq\":" + manifestSeq + ",\"entries\":[";
+        ListFrame frame = new ListFrame(prefix, MAX_MANIFEST_ITEMS_PER_FRAME, OWN_FRAME_TARGET_BYTES);
+        StringBuilder item = new StringBuilder(256);
         boolean done = false;
         while (!done) {
             long from = after;
             List<ManifestItem> page = storeCall(() -> store.changesAfter(from, STORE_PAGE));
             done = page.size() < STORE_PAGE;
-            for (ManifestItem item : page) {
-                if (item.seq() > manifestSeq) {
+            for (ManifestItem listed : page) {
+                if (listed.seq() > manifestSeq) {
                     done = true; // written after the manifest began: the next sync lists it
                     break;
                 }
-                after = item.seq();
-                ids.set(item.id(), SessionIds.LISTED);
-                if (inFrame == MAX_MANIFEST_ITEMS_PER_FRAME || frame.length() >= OWN_FRAME_TARGET_BYTES) {
-                    send(endManifestFrame(frame, false));
-                    frame = manifestFrame();
-                    inFrame = 0;
-                }
-                if (inFrame > 0) {
-                    frame.append(',');
-                }
-                frame.append("{\"id\":");
-                CanonicalJson.string(frame, item.id());
-                frame.append(",\"updated_at\":");
-                CanonicalJson.string(frame, item.updatedAt());
-                frame.append(",\"h\":\"").append(item.hash()).append("\"}");
-                inFrame++;
+                after = listed.seq();
+                ids.set(listed.id(), SessionIds.LISTED);
+                item.setLength(0);
+                item.append("{\"id\":");
+                CanonicalJson.string(item, listed.id());
+                item.append(",\"updated_at\":");
+                CanonicalJson.string(item, listed.updatedAt());
+                item.append(",\"h\":\"").append(listed.hash()).append("\"}");
+                frame = append(frame, item.toString().getBytes(StandardCharsets.UTF_8), prefix,
+                        MAX_MANIFEST_ITEMS_PER_FRAME, OWN_FRAME_TARGET_BYTES);
             }
         }
-        send(endManifestFrame(frame, true));
+        send(frame.close(true));
+        memory.hold(MemoryBudget.Use.SENDING, 0);
     }
 
-    private StringBuilder manifestFrame() {
-        StringBuilder frame = Messages.start(Messages.MANIFEST);
-        frame.append(",\"seq\":").append(manifestSeq).append(",\"entries\":[");
+    /**
+     * Adds an item to a frame, or sends the frame first (not the last) and starts the next
+     * one. What the frame holds is reserved as it grows: its buffer (up to twice its size,
+     * as it doubles), the copy it is closed into and its sealed form.
+     */
+    private ListFrame append(ListFrame frame, byte[] item, String prefix, int maxItems, int maxBytes)
+            throws IOException, SyncFailure {
+        if (!frame.fits(item.length)) {
+            connection.writeSealed(frame.close(false));
+            frame = new ListFrame(prefix, maxItems, maxBytes);
+        }
+        frame.add(item);
+        if (4L * frame.size() > memory.held(MemoryBudget.Use.SENDING)) {
+            memory.hold(MemoryBudget.Use.SENDING, 4L * Math.min(maxBytes + 64 * 1024, 2L * frame.size() + 64 * 1024));
+        }
         return frame;
-    }
-
-    private static byte[] endManifestFrame(StringBuilder frame, boolean last) {
-        frame.append("],\"last\":").append(last);
-        return Messages.end(frame);
     }
 
     private void readManifest() throws SyncFailure, IOException {
         boolean last = false;
-        int frames = 0;
-        int maxFrames = settings.maxManifestItems() / MAX_MANIFEST_ITEMS_PER_FRAME + 2;
         while (!last) {
-            requireFrameWithin(++frames, maxFrames, Messages.MANIFEST);
             Map<String, EntryVersion> versions = new HashMap<>();
             Map<String, Object> message = readStreamed(Messages.MANIFEST, "entries", MAX_MANIFEST_ITEMS_PER_FRAME,
                     FramedConnection.SESSION_CAP, Messages.LIST_MESSAGE, 2, STREAMED_PARSE_BYTES, value -> {
@@ -333,7 +337,7 @@ final class SyncSession {
                 throw new ProtocolViolation("the frames of one manifest must carry the same seq");
             }
             peerManifestSeq = seq;
-            last = Fields.bool(message, "last");
+            last = lastOrNotEmpty(message, "entries", Messages.MANIFEST);
             classify(versions);
         }
         memory.hold(MemoryBudget.Use.FRAME, 0);
@@ -365,26 +369,26 @@ final class SyncSession {
 
     private void sendWant() throws SyncFailure, IOException {
         trust.requireTrusted();
+        String prefix = "{\"type\":\"WANT\",\"ids\":[";
+        ListFrame frame = new ListFrame(prefix, MAX_WANT_IDS_PER_FRAME, OWN_FRAME_TARGET_BYTES);
         SessionIds.Cursor wanted = ids.cursor(SessionIds.WANTED, 0);
-        int perFrame = Math.min(MAX_WANT_IDS_PER_FRAME, OWN_FRAME_TARGET_BYTES / 67); // an id takes at most 67 bytes
-        List<String> page = wanted.next(perFrame);
-        while (true) {
-            List<String> following = page.isEmpty() ? page : wanted.next(perFrame);
-            connection.writeSealed(Messages.want(page, following.isEmpty()));
-            if (following.isEmpty()) {
-                break;
+        StringBuilder item = new StringBuilder(80);
+        List<String> page;
+        while (!(page = wanted.next(STORE_PAGE)).isEmpty()) {
+            for (String id : page) {
+                item.setLength(0);
+                CanonicalJson.string(item, id);
+                frame = append(frame, item.toString().getBytes(StandardCharsets.UTF_8), prefix,
+                        MAX_WANT_IDS_PER_FRAME, OWN_FRAME_TARGET_BYTES);
             }
-            page = following;
         }
-        connection.flush();
+        send(frame.close(true));
+        memory.hold(MemoryBudget.Use.SENDING, 0);
     }
 
     private void readWant() throws SyncFailure, IOException {
         boolean last = false;
-        int frames = 0;
-        int maxFrames = ids.count(SessionIds.LISTED) / MAX_WANT_IDS_PER_FRAME + 2;
         while (!last) {
-            requireFrameWithin(++frames, maxFrames, Messages.WANT);
             Map<String, Object> message = readStreamed(Messages.WANT, "ids", MAX_WANT_IDS_PER_FRAME,
                     FramedConnection.SESSION_CAP, Messages.LIST_MESSAGE, 2, STREAMED_PARSE_BYTES, value -> {
                 if (!(value instanceof String id) || (ids.flags(id) & SessionIds.LISTED) == 0) {
@@ -394,7 +398,7 @@ final class SyncSession {
                     throw new ProtocolViolation("a WANT that names the id " + id + " twice");
                 }
             });
-            last = Fields.bool(message, "last");
+            last = lastOrNotEmpty(message, "ids", Messages.WANT);
         }
         memory.hold(MemoryBudget.Use.FRAME, 0);
     }
@@ -403,7 +407,7 @@ final class SyncSession {
 
     private void sendEntries() throws SyncFailure, IOException {
         trust.requireTrusted();
-        EntriesFrame frame = new EntriesFrame();
+        ListFrame frame = entriesFrame();
         // What the peer wanted, then what it could not know to want.
         for (SessionIds.Cursor cursor : List.of(ids.cursor(SessionIds.PEER_WANTS, 0),
                 ids.cursor(SessionIds.PUSH, SessionIds.PEER_WANTS))) {
@@ -418,7 +422,7 @@ final class SyncSession {
     }
 
     /** Reads the held entries among some ids, a bounded amount of content at a time, into frames. */
-    private EntriesFrame sendChunk(List<String> chunk, EntriesFrame frame) throws SyncFailure, IOException {
+    private ListFrame sendChunk(List<String> chunk, ListFrame frame) throws SyncFailure, IOException {
         Set<String> unread = new HashSet<>(chunk);
         while (!unread.isEmpty()) {
             holdForSending(SEND_READ_MAX, frame);
@@ -437,9 +441,9 @@ final class SyncSession {
                     continue; // not one of ours to send (a store returning more than asked)
                 }
                 byte[] json = CanonicalJson.of(entry).getBytes(StandardCharsets.UTF_8);
-                if (!frame.fits(json)) {
+                if (!frame.fits(json.length)) {
                     connection.writeSealed(frame.close(false));
-                    frame = new EntriesFrame();
+                    frame = entriesFrame();
                 }
                 frame.add(json);
                 sent++;
@@ -453,51 +457,19 @@ final class SyncSession {
      * and the frame being built, its copy and its sealed form (three times the frame,
      * reserved at its largest, since it grows as entries are added).
      */
-    private void holdForSending(long readBytes, EntriesFrame frame) throws SyncFailure {
+    private static ListFrame entriesFrame() {
+        return new ListFrame("{\"type\":\"ENTRIES\",\"entries\":[", MAX_ENTRIES_PER_FRAME, MAX_ENTRIES_FRAME_BYTES);
+    }
+
+    private void holdForSending(long readBytes, ListFrame frame) throws SyncFailure {
         long frameBytes = Math.min(MAX_ENTRIES_FRAME_BYTES, frame.size() + 2 * readBytes) + 64 * 1024;
         memory.hold(MemoryBudget.Use.SENDING, 2 * readBytes + 3 * frameBytes);
     }
 
-    /** Builds one ENTRIES frame within its limits of entries and bytes. */
-    private static final class EntriesFrame {
-        private static final byte[] PREFIX = "{\"type\":\"ENTRIES\",\"entries\":[".getBytes(StandardCharsets.UTF_8);
-        private static final int SUFFIX = "],\"last\":false}".length();
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
-        private int count;
-
-        EntriesFrame() {
-            bytes.writeBytes(PREFIX);
-        }
-
-        int size() {
-            return bytes.size();
-        }
-
-        boolean fits(byte[] json) {
-            return count < MAX_ENTRIES_PER_FRAME
-                    && (count == 0 || bytes.size() + 1 + json.length + SUFFIX <= MAX_ENTRIES_FRAME_BYTES);
-        }
-
-        void add(byte[] json) {
-            if (count++ > 0) {
-                bytes.write(',');
-            }
-            bytes.writeBytes(json);
-        }
-
-        byte[] close(boolean last) {
-            bytes.writeBytes(("],\"last\":" + last + "}").getBytes(StandardCharsets.UTF_8));
-            return bytes.toByteArray();
-        }
-    }
-
     private void readEntries() throws SyncFailure, IOException {
         boolean last = false;
-        int frames = 0;
-        long maxFrames = (long) ids.count(SessionIds.WANTED) + ids.count(SessionIds.LISTED) + 2;
         try {
             while (!last) {
-                requireFrameWithin(++frames, maxFrames, Messages.ENTRIES);
                 // Each entry is checked and its memory reserved as it is read; the frame's valid
                 // entries join the pending ones only once the whole frame has been read.
                 List<Entry> frameEntries = new ArrayList<>();
@@ -511,7 +483,7 @@ final class SyncSession {
                                 memory.hold(MemoryBudget.Use.PENDING, pendingBytes + frameBytes[0]);
                             }
                         });
-                last = Fields.bool(message, "last");
+                last = lastOrNotEmpty(message, "entries", Messages.ENTRIES);
                 pending.addAll(frameEntries);
                 pendingBytes += frameBytes[0];
                 memory.hold(MemoryBudget.Use.FRAME, 0);
@@ -614,13 +586,17 @@ final class SyncSession {
     // ------------------------------------------------------------------ messages
 
     /**
-     * A step cannot need more frames than its items allow (plus the last one); empty
-     * frames beyond that would only keep this side busy.
+     * @return the frame's {@code last}; a frame before the last must hold at least one
+     *         item: a step never needs an empty frame but its last, and empty frames
+     *         would only keep this side busy (any split of the items into frames is taken)
      */
-    private static void requireFrameWithin(long frame, long maxFrames, String type) throws ProtocolViolation {
-        if (frame > maxFrames) {
-            throw new ProtocolViolation("more " + type + " frames than the step can need (" + maxFrames + ")");
+    private static boolean lastOrNotEmpty(Map<String, Object> message, String list, String type)
+            throws ProtocolViolation {
+        boolean last = Fields.bool(message, "last");
+        if (!last && ((StrictJson.StreamedArray) message.get(list)).size() == 0) {
+            throw new ProtocolViolation("a " + type + " frame with no items that is not the last");
         }
+        return last;
     }
 
     private void send(byte[] message) throws IOException {

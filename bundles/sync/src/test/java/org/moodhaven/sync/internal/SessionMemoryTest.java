@@ -140,8 +140,9 @@ class SessionMemoryTest {
         }
         SyncResult result = client.syncWith(server);
         assertTrue(result.ok(), result.toString());
+        assertEquals(EventTopics.SYNC_COMPLETED, server.awaitSessionEnd().getTopic());
         assertEquals(client.digest(), server.digest());
-        assertEquals(0, server.engine.memoryReserved());
+        assertEquals(0, server.engine.memoryReserved(), "the server's session gave back all it reserved");
     }
 
     /** A MANIFEST frame (not the last) of {@code count} valid items with ids from {@code first} on. */

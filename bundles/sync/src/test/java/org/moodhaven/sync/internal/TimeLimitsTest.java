@@ -106,10 +106,12 @@ class TimeLimitsTest {
         SeedIdentity trusted = ManualPeer.trustedDevice(11, server);
         try (ManualPeer peer = ManualPeer.connect(server).handshake(trusted, server)) {
             peer.exchangeSyncState();
-            // Empty manifest frames that are never the last, each well within the idle limit.
+            // Manifest frames of one new item each that are never the last, each well within the idle limit.
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
             dribbler.scheduleAtFixedRate(() -> {
                 try {
-                    peer.send(Wire.manifest(1, false, List.of()));
+                    peer.send(Wire.manifest(1, false, List.of(Wire.object("id", "dribble-" + next.getAndIncrement(),
+                            "updated_at", "2026-01-01T00:00:00Z", "h", "ef".repeat(32)))));
                 } catch (IOException e) {
                     throw new IllegalStateException("closed", e);
                 }
