@@ -81,8 +81,8 @@ public final class AutoSync implements EventHandler {
         long intervalMillis() default 5 * 60_000;
 
         @AttributeDefinition(name = "After a change (ms)",
-                description = "How long after the last local change, or the last sync that brought entries, to "
-                        + "sync with the other trusted devices (changes meanwhile wait together)")
+                description = "How long after a local change, or a sync that brought entries, to sync with the "
+                        + "other trusted devices; changes meanwhile wait together and do not start the delay again")
         long afterChangeMillis() default 3_000;
 
         @AttributeDefinition(name = "Discovery gap (ms)",
@@ -174,17 +174,21 @@ public final class AutoSync implements EventHandler {
         return ids;
     }
 
-    /** (Re)starts the delay after a change; the devices of every change in the meantime are synced with together. */
+    /**
+     * Syncs the delay after the first change not yet synced: the devices of every change
+     * in the meantime are synced with together. The delay is not started again by later
+     * changes, or a device written to more often than the delay would never sync (a
+     * writer at an entry a second kept every device waiting for the 5-minute round).
+     */
     private synchronized void scheduleAfterChange(Set<String> deviceIds) {
         if (deviceIds.isEmpty()) {
             return;
         }
         dueAfterChange.addAll(deviceIds);
-        if (afterChange != null) {
-            afterChange.cancel(false);
+        if (afterChange == null) {
+            afterChange = scheduler.schedule(this::syncDueAfterChange, config.afterChangeMillis(),
+                    TimeUnit.MILLISECONDS);
         }
-        afterChange = scheduler.schedule(this::syncDueAfterChange, config.afterChangeMillis(),
-                TimeUnit.MILLISECONDS);
     }
 
     private void syncDueAfterChange() {
@@ -192,6 +196,7 @@ public final class AutoSync implements EventHandler {
         synchronized (this) {
             due = new LinkedHashSet<>(dueAfterChange);
             dueAfterChange.clear();
+            afterChange = null; // a change from now on starts the next delay
         }
         Set<String> busy = new LinkedHashSet<>();
         for (String deviceId : due) {

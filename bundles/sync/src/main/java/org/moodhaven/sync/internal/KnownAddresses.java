@@ -4,11 +4,12 @@ import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-import org.moodhaven.api.discovery.Peer;
 import org.moodhaven.api.identity.TrustedDevice;
 import org.moodhaven.api.sync.SyncAddress;
 
@@ -31,17 +32,39 @@ final class KnownAddresses {
     /** What an IPv6 literal may hold; anything else is never handed to {@code InetAddress}, which could look it up. */
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?");
 
+    /** How many trusted devices discovery is remembered to see at once. */
+    static final int DISCOVERED = 256;
+
     private final Supplier<Collection<TrustedDevice>> trusted;
-    private final Supplier<Collection<Peer>> discovered;
     private final Deque<String> recent = new ArrayDeque<>();
+    /** Where discovery sees trusted devices now, by deviceId (from its events). */
+    private final Map<String, String> discovered = new LinkedHashMap<>();
 
     /**
-     * @param trusted    the trusted devices now
-     * @param discovered the peers discovery knows now (empty without discovery)
+     * @param trusted the trusted devices now
      */
-    KnownAddresses(Supplier<Collection<TrustedDevice>> trusted, Supplier<Collection<Peer>> discovered) {
+    KnownAddresses(Supplier<Collection<TrustedDevice>> trusted) {
         this.trusted = trusted;
-        this.discovered = discovered;
+    }
+
+    /** Discovery sees a trusted device at an address ({@code host:port}, as its events carry it). */
+    synchronized void discovered(String deviceId, String address) {
+        String host;
+        try {
+            host = literal(SyncAddress.parse(address).host());
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        discovered.remove(deviceId);
+        discovered.put(deviceId, host);
+        if (discovered.size() > DISCOVERED) {
+            discovered.remove(discovered.keySet().iterator().next());
+        }
+    }
+
+    /** Discovery no longer sees a device. */
+    synchronized void lost(String deviceId) {
+        discovered.remove(deviceId);
     }
 
     /** A trusted device authenticated from this address. */
@@ -58,18 +81,13 @@ final class KnownAddresses {
     boolean isKnown(InetAddress source) {
         String address = normal(source);
         synchronized (this) {
-            if (recent.contains(address)) {
+            if (recent.contains(address) || discovered.containsValue(address)) {
                 return true;
             }
         }
         for (TrustedDevice device : trusted.get()) {
             String last = device.lastAddressIfKnown().orElse(null);
             if (last != null && sameHost(last, address)) {
-                return true;
-            }
-        }
-        for (Peer peer : discovered.get()) {
-            if (peer.trusted() && address.equals(literal(peer.host()))) {
                 return true;
             }
         }

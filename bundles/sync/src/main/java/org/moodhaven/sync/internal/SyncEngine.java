@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.moodhaven.api.crypto.CryptoProvider;
-import org.moodhaven.api.discovery.PeerDirectory;
 import org.moodhaven.api.event.EventTopics;
 import org.moodhaven.api.identity.DeviceIdentity;
 import org.moodhaven.api.identity.DeviceIds;
@@ -73,7 +72,9 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = {SyncService.class, EventHandler.class}, immediate = true,
         configurationPid = SyncEngine.PID,
-        property = EventConstants.EVENT_TOPIC + "=" + EventTopics.TRUST_REVOKED)
+        property = {EventConstants.EVENT_TOPIC + "=" + EventTopics.TRUST_REVOKED,
+            EventConstants.EVENT_TOPIC + "=" + EventTopics.PEER_DISCOVERED,
+            EventConstants.EVENT_TOPIC + "=" + EventTopics.PEER_LOST})
 @Designate(ocd = SyncEngine.Config.class)
 public final class SyncEngine implements SyncService, EventHandler {
 
@@ -192,9 +193,6 @@ public final class SyncEngine implements SyncService, EventHandler {
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile NodeClock clock;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile PeerDirectory peers;
-
     /**
      * Binds the sync port and starts serving.
      *
@@ -213,10 +211,7 @@ public final class SyncEngine implements SyncService, EventHandler {
         this.history = new SyncHistory(settings.dataFolder(), config.historySize());
         this.handshakes = new HandshakeSlots(config.maxHandshakes(), config.maxHandshakesPerAddress(),
                 config.handshakesKeptForKnownDevices());
-        this.knownAddresses = new KnownAddresses(trust::list, () -> {
-            PeerDirectory directory = peers;
-            return directory == null ? List.of() : directory.peers();
-        });
+        this.knownAddresses = new KnownAddresses(trust::list);
         this.memory = new MemoryBudget(memoryBudgetBytes(config), config.memoryWaitMillis());
         int port = config.port() < 0 ? DeviceIds.defaultSyncPort(identity.deviceId()) : config.port();
         this.server = new ServerSocket();
@@ -299,10 +294,28 @@ public final class SyncEngine implements SyncService, EventHandler {
         return history.recent(deviceId, Math.max(0, limit));
     }
 
-    /** Closes every session with a device the moment it is revoked (or its key changes). */
+    /**
+     * Closes every session with a device the moment it is revoked (or its key changes),
+     * and follows where discovery sees trusted devices, for the handshake slots kept for
+     * them (from its events: a reference to the directory would be circular, since the
+     * directory announces this engine's port).
+     */
     @Override
     public void handleEvent(Event event) {
         Object deviceId = event.getProperty(EventTopics.DEVICE_ID);
+        if (EventTopics.PEER_DISCOVERED.equals(event.getTopic())) {
+            if (deviceId instanceof String id && Boolean.TRUE.equals(event.getProperty(EventTopics.TRUSTED))
+                    && event.getProperty(EventTopics.ADDRESS) instanceof String address) {
+                knownAddresses.discovered(id, address);
+            }
+            return;
+        }
+        if (EventTopics.PEER_LOST.equals(event.getTopic())) {
+            if (deviceId instanceof String id) {
+                knownAddresses.lost(id);
+            }
+            return;
+        }
         for (Tracked tracked : connections) {
             if (tracked.deviceId != null && tracked.deviceId.equals(deviceId)) {
                 LOG.info("closing the session with {}: it was revoked", deviceId);

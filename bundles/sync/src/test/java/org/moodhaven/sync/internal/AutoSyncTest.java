@@ -10,8 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -136,6 +140,37 @@ class AutoSyncTest {
         assertEquals(a.digest(), b.digest());
         assertEquals(2, b.digest().size());
         assertEquals(1, incomingSyncs(), "two changes close together make one sync");
+    }
+
+    /**
+     * A writer faster than the delay (a change every 50 ms, the delay 300 ms) is synced
+     * while it goes on writing, the delay after its first change: a change does not
+     * postpone the sync that an earlier one is waiting for.
+     */
+    @Test
+    void aSteadyWriterIsSyncedTheDelayAfterItsFirstChangeNotWhenItPauses() throws Exception {
+        autoSync("afterChangeMillis", 300L, "intervalMillis", 0L);
+        AtomicInteger written = new AtomicInteger();
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+        writer.scheduleAtFixedRate(() -> {
+            if (written.get() == 100) {
+                throw new CancellationException("written for 5 s: enough");
+            }
+            try {
+                a.put(gen.entry(100 + written.getAndIncrement()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            auto.handleEvent(event(EventTopics.ENTRIES_CHANGED_LOCALLY, Map.of(EventTopics.COUNT, 1)));
+        }, 0, 50, TimeUnit.MILLISECONDS);
+        try {
+            b.await(EventTopics.SYNC_COMPLETED);
+            int writtenWhenSynced = written.get();
+            assertTrue(writtenWhenSynced < 100, "B received a sync while A still wrote (after " + writtenWhenSynced
+                    + " of 100 changes), not only once A paused");
+        } finally {
+            writer.shutdownNow();
+        }
     }
 
     @Test

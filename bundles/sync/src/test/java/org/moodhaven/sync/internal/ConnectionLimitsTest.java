@@ -178,6 +178,19 @@ class ConnectionLimitsTest {
         assertEquals(client.digest(), server.digest());
     }
 
+    /** The same when discovery sees the device at that address (as its events say). */
+    @Test
+    void aDeviceWhereDiscoverySeesItGetsAKeptSlot() throws Exception {
+        start();
+        server.engine.handleEvent(new org.osgi.service.event.Event(EventTopics.PEER_DISCOVERED, java.util.Map.of(
+                EventTopics.DEVICE_ID, client.identity.deviceId(), EventTopics.TRUSTED, true,
+                EventTopics.ADDRESS, "127.0.0.1:" + client.address().port())));
+        holdEverySlotOpenToStrangers();
+
+        SyncResult during = client.syncWith(server);
+        assertTrue(during.ok(), "the known device syncs during the flood: " + during);
+    }
+
     /** A device never seen at its address gets no kept slot: the policy is about known places. */
     @Test
     void aDeviceAtAnUnknownAddressGetsNoKeptSlot() throws Exception {
