@@ -10,10 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Marker;
+import org.moodhaven.testing.logging.RecordingLogger;
 import org.slf4j.event.Level;
-import org.slf4j.helpers.LegacyAbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
 
 class UncaughtExceptionLoggerTest {
 
@@ -41,8 +39,8 @@ class UncaughtExceptionLoggerTest {
         worker.start();
         worker.join();
 
-        assertEquals(1, log.records.size(), "one line for one dead thread: " + log.records);
-        Record record = log.records.get(0);
+        assertEquals(1, log.records().size(), "one line for one dead thread: " + log.records());
+        RecordingLogger.Record record = log.records().get(0);
         assertEquals(Level.ERROR, record.level());
         assertTrue(record.message().contains("moodhaven-test-worker"), record.message());
         assertTrue(record.message().contains("java.lang.StackOverflowError: deep"), record.message());
@@ -77,52 +75,5 @@ class UncaughtExceptionLoggerTest {
         Thread.setDefaultUncaughtExceptionHandler(later);
         handler.deactivate();
         assertSame(later, Thread.getDefaultUncaughtExceptionHandler());
-    }
-
-    private record Record(Level level, String message, Throwable error) {
-    }
-
-    /** Keeps what is logged, formatted as a log line's message. */
-    private static final class RecordingLogger extends LegacyAbstractLogger {
-        private static final long serialVersionUID = 1L;
-        final List<Record> records = new ArrayList<>();
-
-        @Override
-        protected String getFullyQualifiedCallerName() {
-            return null;
-        }
-
-        @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
-                                                   Throwable throwable) {
-            synchronized (records) {
-                records.add(new Record(level, MessageFormatter.basicArrayFormat(pattern, arguments), throwable));
-            }
-        }
-
-        @Override
-        public boolean isTraceEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isDebugEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isInfoEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isWarnEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isErrorEnabled() {
-            return true;
-        }
     }
 }
