@@ -4,6 +4,12 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,6 +21,7 @@ import org.moodhaven.api.journal.Journal;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceReference;
 
 /** The mh commands answer at the console as a person would use them. */
 @RunWith(PaxExam.class)
@@ -34,12 +41,44 @@ public class ShellCommandsIT extends NodeTestSupport {
     public void everyCommandHasHelp() throws Exception {
         await(Journal.class, null);
         String help = execute("help", "");
-        for (String command : new String[] {"unlock", "lock", "write", "edit", "entries", "show", "history",
-                "restore", "id", "status", "stop", "trusted", "revoke", "peers", "addpeer", "removepeer"}) {
+        for (String command : new String[] {"unlock", "lock", "write", "edit", "entries", "show", "versions",
+                "restore", "id", "status", "shutdown", "settings", "trusted", "revoke", "peers", "addpeer",
+                "removepeer"}) {
             assertTrue(command + " in\n" + help, help.contains("mh:" + command));
         }
         String writeHelp = execute("help mh:write", "");
         assertTrue(writeHelp, writeHelp.contains("mood from 1 (low) to 5 (high)"));
+    }
+
+    /**
+     * Felix's and Gogo's commands keep their short names ({@code stop 30} stops bundle 30):
+     * no command of ours has the name of a command of another scope, whatever bundle of the
+     * node registers it (Felix's bundle commands, Gogo's shell, SCR, ConfigAdmin's).
+     */
+    @Test
+    public void noMhCommandShadowsAFelixOrGogoCommand() throws Exception {
+        await(Journal.class, null);
+        execute("mh:status", ""); // every mh command component is registered by now
+        Map<String, Set<String>> scopesByName = new TreeMap<>();
+        for (ServiceReference<?> command
+                : context.getServiceReferences((String) null, "(osgi.command.scope=*)")) {
+            String scope = String.valueOf(command.getProperty("osgi.command.scope"));
+            Object functions = command.getProperty("osgi.command.function");
+            List<String> names = functions instanceof String[] array ? List.of(array)
+                    : List.of(String.valueOf(functions));
+            for (String name : names) {
+                scopesByName.computeIfAbsent(name, n -> new TreeSet<>()).add(scope);
+            }
+        }
+        assertTrue("Felix's and Gogo's commands are there: " + scopesByName,
+                scopesByName.containsKey("lb") && scopesByName.containsKey("history"));
+        List<String> shadowing = new ArrayList<>();
+        scopesByName.forEach((name, scopes) -> {
+            if (scopes.contains("mh") && scopes.size() > 1) {
+                shadowing.add("mh:" + name + " shadows " + scopes);
+            }
+        });
+        assertEquals(List.of(), shadowing);
     }
 
     @Test
@@ -63,7 +102,7 @@ public class ShellCommandsIT extends NodeTestSupport {
         assertTrue(edited, edited.contains("mood 2"));
         assertTrue(execute("mh:show " + entryId, "").contains("A rainy walk."));
 
-        String history = execute("mh:history " + entryId, "");
+        String history = execute("mh:versions " + entryId, "");
         Matcher version = Pattern.compile("(?m)^(\\d+)\\s+\\S+\\s+local").matcher(history);
         assertTrue(history, version.find());
         assertTrue(history, history.contains("A walk by the lake. ..."));

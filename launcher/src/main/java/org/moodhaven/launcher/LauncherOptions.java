@@ -38,6 +38,7 @@ public record LauncherOptions(Path dataFolder, Optional<String> name, Optional<I
     /** The usage text printed by {@code --help} and after a wrong flag. */
     public static final String USAGE = """
             Usage: moodhaven [options]
+                   moodhaven console [--data DIR] [COMMAND...]   (attach to a running node; console --help)
 
             Starts a MoodHaven node: keeps your encrypted journal and syncs it with your own devices on the LAN.
 

@@ -69,6 +69,11 @@ public final class Main {
      * @param args the command line; see {@link LauncherOptions#USAGE}
      */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("console")) {
+            // bin/moodhaven console: attach to a running node instead of starting one.
+            ConsoleClient.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         LauncherOptions options;
         try {
             options = LauncherOptions.parse(args, Path.of(System.getProperty("user.home")));

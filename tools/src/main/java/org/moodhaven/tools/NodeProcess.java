@@ -209,12 +209,12 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /**
-     * Stops the node cleanly with {@code mh:stop}, as a person would.
+     * Stops the node cleanly with {@code mh:shutdown}, as a person would.
      *
      * @return the exit code
      */
     public int exit() throws IOException, InterruptedException {
-        type("mh:stop");
+        type("mh:shutdown");
         console.close();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();

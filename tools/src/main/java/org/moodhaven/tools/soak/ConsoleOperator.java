@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 /**
  * An OSGi operator at one node's console (its stdin, as a person types): a live update of
  * the Derby store bundle ({@code update}, then {@code refresh}), and a crypto provider swap
- * ({@code felix:stop} of the JDK provider so BouncyCastle takes over, {@code felix:start}
- * to bring it back), each checked with {@code mh:status}. {@code stop} and {@code start}
- * alone are the node's {@code mh:stop}/{@code mh:start}, hence the {@code felix:} scope.
+ * ({@code stop} of the JDK provider so BouncyCastle takes over, {@code start} to bring it
+ * back), each checked with {@code mh:status}. They are typed under their short names, as a
+ * person types them: no {@code mh} command shadows a Felix one. The operations keep Felix's
+ * scope in their names ({@code felix:stop ...}), which the soak's report reads.
  */
 final class ConsoleOperator {
 
@@ -57,7 +58,7 @@ final class ConsoleOperator {
         long started = System.nanoTime();
         long id = bundleId(JDK_CRYPTO_BUNDLE);
         String what = "felix:stop " + JDK_CRYPTO_BUNDLE + " (bundle " + id + ")";
-        String printed = run("felix:stop " + id);
+        String printed = run("stop " + id);
         if (problem(printed)) {
             return new Operation(what, false, millisSince(started), printed.strip());
         }
@@ -69,7 +70,7 @@ final class ConsoleOperator {
         long started = System.nanoTime();
         long id = bundleId(JDK_CRYPTO_BUNDLE);
         String what = "felix:start " + JDK_CRYPTO_BUNDLE + " (bundle " + id + ")";
-        String printed = run("felix:start " + id);
+        String printed = run("start " + id);
         if (problem(printed)) {
             return new Operation(what, false, millisSince(started), printed.strip());
         }

@@ -31,7 +31,7 @@ public final class ConsoleBanner {
         System.out.println(banner);
         if (!settings.headless()) {
             System.out.println("Type \"help mh\" for the commands, \"mh:unlock\" to open your journal, "
-                    + "\"mh:stop\" (or Ctrl-D) to stop the node.");
+                    + "\"mh:shutdown\" (or Ctrl-D) to stop the node.");
         }
     }
 }

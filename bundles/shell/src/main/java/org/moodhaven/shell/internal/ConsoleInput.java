@@ -12,7 +12,8 @@ import org.apache.felix.service.command.CommandSession;
  * Reads what a command asks the person for (a password, the text of an entry)
  * straight from the console, never from the command line, so secrets and
  * journal text never reach a shell history file. On a real terminal the
- * password is read with echo off.
+ * password is read with echo off, and so it is in an attached console
+ * ({@link AttachedKeyboard}), whose client owns the terminal.
  */
 final class ConsoleInput {
 
@@ -38,8 +39,13 @@ final class ConsoleInput {
      */
     char[] readPassword(String prompt) throws IOException {
         prompt(prompt);
-        char[] password = JLINE_AVAILABLE
-                ? JlineConsole.readLineWithoutEcho(session) : null;
+        char[] password;
+        if (session.getKeyboard() instanceof AttachedKeyboard attached) {
+            // An attached console (bin/moodhaven console): its client turns the echo off.
+            password = attached.readLineWithoutEcho();
+        } else {
+            password = JLINE_AVAILABLE ? JlineConsole.readLineWithoutEcho(session) : null;
+        }
         if (password == null) {
             password = readLine(session.getKeyboard());
         }

@@ -26,7 +26,9 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * Journal commands in the {@code mh} scope. Passwords and entry text are asked
  * for at the console, never taken as arguments, so they never reach a shell
- * history file.
+ * history file. An entry's earlier versions are {@code mh:versions}, not
+ * {@code mh:history}: no {@code mh} command takes a Felix or Gogo short name
+ * ({@code history} is the console's own).
  */
 @Component(service = JournalCommands.class, property = {
         "osgi.command.scope=mh",
@@ -36,7 +38,7 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=edit",
         "osgi.command.function=entries",
         "osgi.command.function=show",
-        "osgi.command.function=history",
+        "osgi.command.function=versions",
         "osgi.command.function=restore"})
 public final class JournalCommands {
 
@@ -200,7 +202,7 @@ public final class JournalCommands {
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
     @Descriptor("List the earlier versions of an entry kept on this device (restore one with mh:restore)")
-    public String history(@Descriptor("the entry id") String id) throws CommandFailure {
+    public String versions(@Descriptor("the entry id") String id) throws CommandFailure {
         return CommandFailure.run(() -> {
             List<JournalVersion> versions = journal.history(id);
             if (versions.isEmpty()) {
@@ -228,7 +230,7 @@ public final class JournalCommands {
      */
     @Descriptor("Make an earlier version of an entry current again (as a new edit, which syncs)")
     public String restore(@Descriptor("the entry id") String id,
-                          @Descriptor("the version number from mh:history") long versionId)
+                          @Descriptor("the version number from mh:versions") long versionId)
             throws CommandFailure {
         return CommandFailure.run(() -> {
             JournalEntry entry = journal.restore(id, versionId);

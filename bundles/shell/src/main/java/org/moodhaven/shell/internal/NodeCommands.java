@@ -27,7 +27,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
- * Commands about the node as a whole: {@code mh:id} and {@code mh:status}.
+ * Commands about the node as a whole: {@code mh:id}, {@code mh:status} and {@code mh:shutdown}
+ * (not {@code mh:stop}: Felix's {@code stop} of a bundle keeps its short name).
  * The services are dynamic references, so the commands stay available and
  * report the implementation in use right now, across swaps.
  */
@@ -35,7 +36,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
         "osgi.command.scope=mh",
         "osgi.command.function=id",
         "osgi.command.function=status",
-        "osgi.command.function=stop"})
+        "osgi.command.function=shutdown"})
 public final class NodeCommands {
 
     private final BundleContext context;
@@ -76,8 +77,8 @@ public final class NodeCommands {
      * @return what happens next
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
-    @Descriptor("Stop the node cleanly (the same as Ctrl-D at the prompt)")
-    public String stop() throws CommandFailure {
+    @Descriptor("Stop the node cleanly (the same as Ctrl-D at the prompt of its own console)")
+    public String shutdown() throws CommandFailure {
         return CommandFailure.run(() -> {
             context.getBundle(0).stop();
             return "Stopping the node.";
