@@ -82,6 +82,16 @@ final class RequestGuard {
 
     /** Host and Origin only: for the request that trades the token for the cookie. */
     Refusal checkPlace(HttpServletRequest request) {
+        return checkPlaceOf(request);
+    }
+
+    /**
+     * Host and Origin only, without a token: also for {@code GET /api/health}, which needs none.
+     *
+     * @param request a request
+     * @return why it is refused, or {@code null} when it names the node by its own loopback address
+     */
+    static Refusal checkPlaceOf(HttpServletRequest request) {
         Set<String> own = ownHosts(request.getLocalPort());
         String host = request.getHeader("Host");
         if (host == null || !own.contains(host.toLowerCase(java.util.Locale.ROOT))) {
