@@ -7,7 +7,9 @@
 # How: start the node once, headless, in a throw-away data folder with any free ports; when
 # it prints its banner, stop it; the JVM writes the archive as it exits. The archive only
 # fits the Java runtime that made it: another one ignores it and starts the usual way.
-# Any failure here leaves no archive and does not fail the build.
+# Any failure here leaves no archive and exits with status 1, which does not fail the build
+# (the pom runs it with failonerror=false). Operators run it as `bin/moodhaven class-archive`
+# after unpacking the release archive, which ships no class archive (docs/running.md).
 # Usage: class-archive.sh DIST_FOLDER
 set -u
 DIST=$1
@@ -26,7 +28,7 @@ until grep -q "Web UI and JSON API" "$WORK/out"; do
         echo "class-archive: the node did not start; no class archive (starts will be slower):" >&2
         cat "$WORK/out" >&2
         kill "$NODE" 2>/dev/null
-        exit 0
+        exit 1
     fi
     sleep 0.1
     waited=$((waited + 1))
@@ -38,5 +40,6 @@ if [ -s "$ARCHIVE.part" ]; then
     echo "class-archive: $ARCHIVE ($(du -k "$ARCHIVE" | cut -f1) KiB)"
 else
     echo "class-archive: this Java runtime wrote no archive; starts will be slower" >&2
+    exit 1
 fi
 exit 0

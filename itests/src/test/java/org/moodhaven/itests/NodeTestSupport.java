@@ -78,6 +78,11 @@ public abstract class NodeTestSupport {
         options.add(frameworkProperty("moodhaven.launcher.sync.port").value("0"));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         options.add(frameworkProperty("org.osgi.service.http.port").value("0"));
+        // FileInstall watches the data folder's etc/ and deploy/ as the launcher sets it (never ./load).
+        options.add(frameworkProperty("felix.fileinstall.dir")
+                .value(data.resolve("etc") + "," + data.resolve("deploy")));
+        options.add(frameworkProperty("felix.fileinstall.filter").value(".*\\.(cfg|jar)"));
+        options.add(frameworkProperty("felix.cm.dir").value(data.resolve("configadmin").toString()));
         options.add(systemProperty("derby.stream.error.file").value(data.resolve("derby.log").toString()));
         // The bundles' logback: warnings and errors on the console (this JVM's own logging is slf4j-simple's).
         options.add(systemProperty("logback.configurationFile")

@@ -62,6 +62,10 @@ public record LauncherOptions(Path dataFolder, Optional<String> name, Optional<I
               --headless     run as a service, without the interactive console
               --help         show this help
 
+            Every setting is also in a file of DIR/etc (written at the first start, applied while the node
+            runs; see docs/running.md). The flags above win over those files for this run only and are
+            never written to them. Bundle jars copied into DIR/deploy are installed while the node runs.
+
             JAVA_OPTS adds options for the Java VM (default -Xmx256m).""";
 
     /**

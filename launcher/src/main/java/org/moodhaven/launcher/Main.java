@@ -6,29 +6,25 @@ import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
-import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
-import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * Starts a node: Felix with every jar of the distribution's {@code bundle}
@@ -54,7 +50,16 @@ public final class Main {
     private static final int LOGGING_LEVEL = 2;
 
     /** Bundles up to this level (libraries, the framework's services) are started by the framework. */
-    private static final int LIBRARY_LEVEL = 3;
+    static final int LIBRARY_LEVEL = 3;
+
+    /** Configuration files a person edits, applied by FileInstall while the node runs. */
+    static final String ETC = "etc";
+
+    /** Bundle jars FileInstall installs, updates and uninstalls while the node runs. */
+    static final String DEPLOY = "deploy";
+
+    /** ConfigAdmin's own store (felix.cm.dir). */
+    static final String CONFIG_STORE = "configadmin";
 
     /** The SLF4J API's bundle. */
     private static final String SLF4J_BUNDLE = "slf4j.api";
@@ -100,6 +105,9 @@ public final class Main {
         requireFreeLoopbackPort(options.httpPort());
         Optional<String> dataWas = DataFolder.makePrivate(data);
         createOwnerOnly(data.resolve("logs"));
+        Path etc = data.resolve(ETC);
+        createOwnerOnly(etc);
+        createOwnerOnly(data.resolve(DEPLOY));
         configureLogging(home, data);
         // SPI Fly reports through java.util.logging at INFO on the console; only its warnings matter there.
         java.util.logging.Logger spiFly = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
@@ -123,9 +131,10 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(framework, stopped), "moodhaven-shutdown"));
 
         List<BundleFolder.BundleJar> jars = bundleJars(home);
-        Map<String, Bundle> bundles = installBundles(framework.getBundleContext(), jars);
+        ConfigurationFiles.writeMissing(etc, jars);
+        Map<String, Bundle> bundles = BundleInstaller.install(framework.getBundleContext(), jars, data.resolve(DEPLOY));
         framework.start();
-        startBundles(framework, jars, bundles, options.headless(), err);
+        startBundles(framework, jars, bundles, options.headless(), etc, err);
         FrameworkEvent end = framework.waitForStop(0);
         stopped.countDown();
         java.lang.ref.Reference.reachabilityFence(spiFly); // java.util.logging keeps loggers only weakly
@@ -148,11 +157,21 @@ public final class Main {
         properties.put(PREFIX + "data", data.toString());
         options.name().ifPresent(name -> properties.put(PREFIX + "name", name));
         properties.put(PREFIX + "headless", Boolean.toString(options.headless()));
+        // Only the flags given: each wins over {data}/etc for this run, and a flag not given leaves
+        // the file's value (the node bundle overlays them; nothing is written to etc/).
         options.syncPort().ifPresent(port -> properties.put(PREFIX + "sync.port", Integer.toString(port)));
-        properties.put(PREFIX + "sync.allowLegacyV1", Boolean.toString(options.allowLegacyV1()));
-        properties.put(PREFIX + "mdns.enabled", Boolean.toString(options.mdns()));
-        properties.put(PREFIX + "sync.auto", Boolean.toString(options.autoSync()));
-        properties.put(PREFIX + "mdns.announceName", Boolean.toString(options.mdnsName()));
+        if (options.allowLegacyV1()) {
+            properties.put(PREFIX + "sync.allowLegacyV1", "true");
+        }
+        if (!options.mdns()) {
+            properties.put(PREFIX + "mdns.enabled", "false");
+        }
+        if (!options.autoSync()) {
+            properties.put(PREFIX + "sync.auto", "false");
+        }
+        if (!options.mdnsName()) {
+            properties.put(PREFIX + "mdns.announceName", "false");
+        }
         if (!options.mdnsInterfaces().isEmpty()) {
             properties.put(PREFIX + "mdns.interfaces", String.join(",", options.mdnsInterfaces()));
         }
@@ -160,18 +179,38 @@ public final class Main {
         properties.put("org.apache.felix.http.host", "127.0.0.1");
         properties.put("org.osgi.service.http.port", Integer.toString(options.httpPort()));
         properties.put("org.apache.felix.http.enable", "true");
+        // ConfigAdmin's own store beside the data, not in cache/ (which a person may delete).
+        properties.put("felix.cm.dir", data.resolve(CONFIG_STORE).toString());
+        // FileInstall: {data}/etc/*.cfg into ConfigAdmin, {data}/deploy/*.jar installed and started,
+        // both watched every second. Comma-separated folders each get a watcher of their own.
+        properties.put("felix.fileinstall.dir", data.resolve(ETC) + "," + data.resolve(DEPLOY));
+        properties.put("felix.fileinstall.filter", ".*\\.(cfg|jar)");
+        properties.put("felix.fileinstall.poll", "1000");
+        properties.put("felix.fileinstall.noInitialDelay", "true");
+        properties.put("felix.fileinstall.start.level", Integer.toString(BundleFolder.DEFAULT_LEVEL));
+        properties.put("felix.fileinstall.bundles.new.start", "true");
+        properties.put("felix.fileinstall.log.level", "3");
         return properties;
     }
 
     /**
-     * The node's log: logback reads {@code conf/logback.xml} (or the file an operator names in
-     * {@value #LOGBACK_CONFIGURATION}) once, when the first logger is made, and finds the data
-     * folder in {@value #DATA_PROPERTY}. Derby's own log is rotated too, by Derby: {@code
-     * logs/derby-0.log} (the newest) to {@code derby-2.log}, 1 MiB each, unless the operator sends
+     * The node's log: logback reads {@code {data}/etc/logback.xml} (or the file an operator names in
+     * {@value #LOGBACK_CONFIGURATION}), copied from the distribution's {@code conf/logback.xml} at the
+     * first start and never written again, and finds the data folder in {@value #DATA_PROPERTY}. The
+     * file asks logback to read it again when it changes, so levels change while the node runs.
+     * Derby's own log is rotated too, by Derby: {@code logs/derby-0.log} (the newest) to {@code derby-2.log}, 1 MiB each, unless the operator sends
      * it elsewhere with one of Derby's own properties.
      */
-    private static void configureLogging(Path home, Path data) {
-        setIfAbsent(LOGBACK_CONFIGURATION, home.resolve("conf").resolve("logback.xml").toString());
+    private static void configureLogging(Path home, Path data) throws IOException {
+        if (System.getProperty(LOGBACK_CONFIGURATION) == null) {
+            Path configuration = data.resolve(ETC).resolve("logback.xml");
+            if (!Files.exists(configuration)) {
+                Path temp = data.resolve(ETC).resolve(".logback.xml.new");
+                Files.copy(home.resolve("conf").resolve("logback.xml"), temp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, configuration, StandardCopyOption.ATOMIC_MOVE);
+            }
+            System.setProperty(LOGBACK_CONFIGURATION, configuration.toAbsolutePath().toString());
+        }
         setIfAbsent(DATA_PROPERTY, data.toAbsolutePath().toString());
         if (Stream.of("file", "method", "field", "style")
                 .allMatch(way -> System.getProperty("derby.stream.error." + way) == null)) {
@@ -197,89 +236,31 @@ public final class Main {
     }
 
     /**
-     * Installs the distribution's bundles, updating those whose jar changed and
-     * removing those whose jar is gone, then sets every start level. Only the
-     * libraries and the framework's services (up to {@link #LIBRARY_LEVEL}) are
-     * marked for the framework to start; {@link #startBundles} starts the rest.
-     *
-     * @return the installed bundles by location
-     */
-    private static Map<String, Bundle> installBundles(BundleContext context, List<BundleFolder.BundleJar> jars)
-            throws IOException, BundleException, InterruptedException {
-        Map<String, Bundle> installed = new HashMap<>();
-        for (Bundle bundle : context.getBundles()) {
-            if (bundle.getBundleId() != 0) {
-                installed.put(bundle.getLocation(), bundle);
-            }
-        }
-        boolean changed = false;
-        Set<String> wanted = new HashSet<>();
-        Map<String, Bundle> bundles = new HashMap<>();
-        for (BundleFolder.BundleJar jar : jars) {
-            wanted.add(jar.location());
-            Bundle bundle = installed.get(jar.location());
-            if (bundle == null) {
-                bundle = context.installBundle(jar.location());
-            } else if (Files.getLastModifiedTime(jar.file()).toMillis() > bundle.getLastModified()) {
-                bundle.update();
-                changed = true;
-            }
-            bundles.put(jar.location(), bundle);
-            BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
-            startLevel.setStartLevel(jar.startLevel());
-            if (jar.fragment()) {
-                continue;
-            }
-            if (startedByFramework(jar)) {
-                bundle.start(Bundle.START_ACTIVATION_POLICY);
-            } else if (startLevel.isPersistentlyStarted()) {
-                bundle.stop(); // a cache from an older version may say the framework starts it
-            }
-        }
-        for (Map.Entry<String, Bundle> old : installed.entrySet()) {
-            if (!wanted.contains(old.getKey())) {
-                old.getValue().uninstall();
-                changed = true;
-            }
-        }
-        if (changed) {
-            CountDownLatch refreshed = new CountDownLatch(1);
-            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(null, event -> refreshed.countDown());
-            refreshed.await(60, TimeUnit.SECONDS);
-        }
-        return bundles;
-    }
-
-    private static boolean startedByFramework(BundleFolder.BundleJar jar) {
-        return jar.startLevel() <= LIBRARY_LEVEL && !jar.start().background();
-    }
-
-    /**
      * The framework starts the libraries and its services (levels 1 to
      * {@link #LIBRARY_LEVEL}); then the launcher starts the bundles marked
-     * {@code background}, each in a thread of its own, and the rest in level
-     * order: our components, then, once the background ones have started too,
-     * the console. Jetty is marked so: it takes a
-     * third of a second to start, nothing but the web UI waits for it (the
+     * {@code background}, each in a thread of its own, waits for FileInstall to
+     * apply {@code etc/}, and starts the rest in level order: our components, then,
+     * once the background ones have started too, the console. Jetty is marked so: it
+     * takes a third of a second to start, nothing but the web UI waits for it (the
      * whiteboard picks up servlets whenever both are there), and a machine has
      * more than one core. The framework itself could not do this: raising its
      * start level waits for every bundle still starting, whatever its level.
      */
     private static void startBundles(Framework framework, List<BundleFolder.BundleJar> jars,
-                                     Map<String, Bundle> bundles, boolean headless, PrintStream err)
+                                     Map<String, Bundle> bundles, boolean headless, Path etc, PrintStream err)
             throws InterruptedException {
         if (!raiseStartLevel(framework, LOGGING_LEVEL)) {
             return; // stopped while starting
         }
-        // Logging starts while the framework starts the libraries (nothing there logs through SLF4J).
-        Thread logging = new Thread(() -> startLogging(framework, err), "moodhaven-start-logging");
-        logging.setDaemon(true);
-        logging.start();
-        boolean started = raiseStartLevel(framework, LIBRARY_LEVEL);
-        logging.join(TimeUnit.MINUTES.toMillis(1));
-        if (!started || !raiseStartLevel(framework, CONSOLE_LEVEL)) {
+        // Logging is ready before the framework's services start: the node bundle starts with them
+        // (its ConfigurationPlugin must be there before our other bundles) and logs through SLF4J;
+        // a line logged while logback reads its file would be replayed with a warning on the console.
+        startLogging(framework, err);
+        if (!raiseStartLevel(framework, LIBRARY_LEVEL)) {
             return;
         }
+        // The background bundles (Jetty) start while FileInstall applies etc/: they read no
+        // configuration of ours, and have the most to do.
         List<Thread> starters = new ArrayList<>();
         for (BundleFolder.BundleJar jar : jars) {
             if (jar.start().background() && !jar.fragment()) {
@@ -290,12 +271,16 @@ public final class Main {
                 starters.add(starter);
             }
         }
+        ConfigurationFiles.awaitApplied(framework.getBundleContext(), etc, err);
+        if (!raiseStartLevel(framework, CONSOLE_LEVEL)) {
+            return;
+        }
         for (BundleFolder.BundleJar jar : jars) {
             if (jar.startLevel() == CONSOLE_LEVEL) {
                 awaitAll(starters); // the prompt comes after everything the start-up prints
             }
             boolean noConsole = headless && jar.symbolicName().equals(CONSOLE_BUNDLE); // a service has no console
-            if (!startedByFramework(jar) && !jar.start().background() && !jar.fragment() && !noConsole) {
+            if (!BundleInstaller.startedByFramework(jar) && !jar.start().background() && !jar.fragment() && !noConsole) {
                 start(framework, bundles.get(jar.location()), err);
             }
         }

@@ -17,22 +17,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the launcher's command line into configuration. The launcher cannot
  * share classes with bundles, so it hands the flags over as framework
- * properties ({@value #PREFIX}*); this component writes them to ConfigAdmin,
- * where every component reads its configuration from. When the properties are
- * absent (tests that configure the node themselves), it does nothing.
+ * properties ({@value #PREFIX}*). This component writes the node's own settings
+ * of the run (data folder, name, headless) to ConfigAdmin; every other flag wins
+ * over {@code {data}/etc} through {@link FlagsOverConfiguration} and is never
+ * stored. When the properties are absent (tests that configure the node
+ * themselves), it does nothing.
  */
 @Component(immediate = true)
 public final class LauncherConfiguration {
 
     /** Prefix of the framework properties the launcher sets. */
     public static final String PREFIX = "moodhaven.launcher.";
-
-    /** The sync engine's configuration pid (the node bundle does not depend on the sync bundle). */
-    static final String SYNC_PID = "moodhaven.sync";
-
-    /** The discovery's configuration pid (likewise not a dependency of this bundle). */
-    static final String DISCOVERY_PID = "moodhaven.discovery.mdns";
-    static final String AUTO_SYNC_PID = "moodhaven.sync.auto";
 
     private static final Logger LOG = LoggerFactory.getLogger(LauncherConfiguration.class);
 
@@ -60,51 +55,15 @@ public final class LauncherConfiguration {
         node.put("headless", Boolean.parseBoolean(valueOr(context, "headless", "false")));
         write(configAdmin, ConfiguredNodeSettings.PID, node);
 
-        // Only what the command line says is written; other settings of the sync stay as configured.
-        Configuration sync = configAdmin.getConfiguration(SYNC_PID, "?");
-        Hashtable<String, Object> syncValues = sync.getProperties() == null ? new Hashtable<>()
-                : copy(sync.getProperties());
-        String port = context.getProperty(PREFIX + "sync.port");
-        if (port == null) {
-            syncValues.remove("port");
-        } else {
-            syncValues.put("port", Integer.parseInt(port));
-        }
-        syncValues.put("allowLegacyV1", Boolean.parseBoolean(valueOr(context, "sync.allowLegacyV1", "false")));
-        write(configAdmin, SYNC_PID, syncValues);
-
-        // Discovery announces the protocol versions the sync engine accepts, so it gets the same flag.
-        Configuration discovery = configAdmin.getConfiguration(DISCOVERY_PID, "?");
-        Hashtable<String, Object> discoveryValues = discovery.getProperties() == null ? new Hashtable<>()
-                : copy(discovery.getProperties());
-        discoveryValues.put("allowLegacyV1", syncValues.get("allowLegacyV1"));
-        discoveryValues.put("mdnsEnabled", Boolean.parseBoolean(valueOr(context, "mdns.enabled", "true")));
-        discoveryValues.put("announceName", Boolean.parseBoolean(valueOr(context, "mdns.announceName", "true")));
-        String interfaces = context.getProperty(PREFIX + "mdns.interfaces");
-        if (interfaces == null) {
-            discoveryValues.remove("interfaces");
-        } else {
-            discoveryValues.put("interfaces", interfaces.split(","));
-        }
-        write(configAdmin, DISCOVERY_PID, discoveryValues);
-
-        // Automatic sync: only whether it is on comes from the command line (--no-auto-sync).
-        Configuration auto = configAdmin.getConfiguration(AUTO_SYNC_PID, "?");
-        Hashtable<String, Object> autoValues = auto.getProperties() == null ? new Hashtable<>()
-                : copy(auto.getProperties());
-        autoValues.put("enabled", Boolean.parseBoolean(valueOr(context, "sync.auto", "true")));
-        write(configAdmin, AUTO_SYNC_PID, autoValues);
-    }
-
-    private static Hashtable<String, Object> copy(Dictionary<String, Object> properties) {
-        Hashtable<String, Object> copy = new Hashtable<>();
-        for (java.util.Enumeration<String> keys = properties.keys(); keys.hasMoreElements(); ) {
-            String key = keys.nextElement();
-            if (!key.equals("service.pid") && !key.equals("service.bundleLocation")) {
-                copy.put(key, properties.get(key));
+        // The other flags are laid over {data}/etc by FlagsOverConfiguration as configurations are
+        // delivered, never stored. ConfigAdmin calls plugins only for a configuration that exists,
+        // so one a flag sets is made (empty: every value its default) when no file made it.
+        for (String pid : CommandLineFlags.from(key -> context.getProperty(PREFIX + key)).pids()) {
+            Configuration configuration = configAdmin.getConfiguration(pid, "?");
+            if (configuration.getProperties() == null) {
+                configuration.update(new Hashtable<>());
             }
         }
-        return copy;
     }
 
     private static String valueOr(BundleContext context, String key, String fallback) {
