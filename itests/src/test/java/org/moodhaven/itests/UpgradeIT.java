@@ -140,7 +140,7 @@ class UpgradeIT {
                     + "? a shallow clone has not: -Dupgrade.previous.dist=FOLDER names a build of it)");
             build(List.of("tar", "xf", archive.toString()), source, "unpacking its source");
             // Only the node folder; no tests, no class archive (it would fit the temporary folder only).
-            build(List.of("mvn", "-B", "-q", "package", "-DskipTests", "-Dmaven.antrun.skip=true",
+            build(List.of("mvn", "-B", "-q", "package", "-Dmaven.test.skip=true", "-Dmaven.antrun.skip=true",
                     "-pl", "distribution", "-am"), source, "building the previous version");
             deleteTree(cache);
             Files.createDirectories(cache);

@@ -1,5 +1,18 @@
 package org.moodhaven.launcher;
 
+import static org.moodhaven.common.console.ConsoleProtocol.COMMAND;
+import static org.moodhaven.common.console.ConsoleProtocol.DENIED;
+import static org.moodhaven.common.console.ConsoleProtocol.DONE;
+import static org.moodhaven.common.console.ConsoleProtocol.END_OF_INPUT;
+import static org.moodhaven.common.console.ConsoleProtocol.ERR;
+import static org.moodhaven.common.console.ConsoleProtocol.HELLO;
+import static org.moodhaven.common.console.ConsoleProtocol.HELLO_TEXT;
+import static org.moodhaven.common.console.ConsoleProtocol.LINE;
+import static org.moodhaven.common.console.ConsoleProtocol.MAX_COMMAND;
+import static org.moodhaven.common.console.ConsoleProtocol.OUT;
+import static org.moodhaven.common.console.ConsoleProtocol.READ;
+import static org.moodhaven.common.console.ConsoleProtocol.WELCOME;
+
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.EOFException;
@@ -23,6 +36,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.moodhaven.common.console.ShortSocketPath;
+
 /**
  * {@code bin/moodhaven console --data DIR [COMMAND...]}: attaches to the running node of a
  * data folder through the Unix socket {@value #SOCKET_NAME} the node keeps there (the shell
@@ -31,9 +46,8 @@ import java.util.List;
  * {@value #FAILED} if it failed; without one, a person types commands at a {@code g!} prompt
  * until {@code exit} or Ctrl-D, and passwords are read with the echo off.
  *
- * <p>The wire format is the node's {@code ConsoleFrames}: a type byte, a 4-byte big-endian
- * length, the payload. The constants are repeated here (the launcher is no bundle and the
- * shell bundle exports nothing); {@code ConsoleClientTest} runs this client against a
+ * <p>The wire format is {@link org.moodhaven.common.console.ConsoleProtocol}, the shell bundle's
+ * too: a type byte, a 4-byte big-endian length, the payload. {@code ConsoleClientTest} runs this client against a
  * scripted node and the itests against the real one.
  */
 public final class ConsoleClient {
@@ -60,22 +74,8 @@ public final class ConsoleClient {
             commands at the g! prompt, "help" lists them, "exit" or Ctrl-D detaches (the node keeps running;
             mh:shutdown stops it).""";
 
-    static final String HELLO_TEXT = "moodhaven-console 1";
-    static final byte HELLO = 'H';
-    static final byte COMMAND = 'C';
-    static final byte LINE = 'L';
-    static final byte END_OF_INPUT = 'Z';
-    static final byte WELCOME = 'W';
-    static final byte DENIED = 'D';
-    static final byte OUT = 'O';
-    static final byte ERR = 'E';
-    static final byte READ = 'R';
-    static final byte DONE = 'X';
-
     /** Longest frame the node sends: its output chunks are 8 KiB, its messages short. */
     private static final int MAX_FRAME = 1024 * 1024;
-    /** Longest command line the node accepts. */
-    private static final int MAX_COMMAND = 64 * 1024;
     private static final String PROMPT = "g! ";
 
     private final SocketChannel channel;

@@ -8,6 +8,8 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import org.moodhaven.common.console.ConsoleProtocol;
+
 /**
  * The keyboard of an attached console: when a command reads and nothing is left of the
  * last line, asks the client for the next one ({@link ConsoleFrames#READ}). The client
@@ -123,14 +125,14 @@ final class AttachedKeyboard extends InputStream {
     /** @return the line's bytes, or {@code null} at the end of the client's input */
     private byte[] request(boolean echo) throws IOException {
         flushOutput.run();
-        frames.write(ConsoleFrames.READ, echo ? 1 : 0);
+        frames.write(ConsoleProtocol.READ, echo ? 1 : 0);
         ConsoleFrames.Frame answer = frames.read();
         if (answer == null) {
             throw new IOException("the console was closed");
         }
         return switch (answer.type()) {
-            case ConsoleFrames.LINE -> answer.payload();
-            case ConsoleFrames.END_OF_INPUT -> null;
+            case ConsoleProtocol.LINE -> answer.payload();
+            case ConsoleProtocol.END_OF_INPUT -> null;
             default -> throw new ProtocolException("the console client sent a frame of type " + (char) answer.type()
                     + " while a line was asked for");
         };

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.moodhaven.common.console.ConsoleProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,8 @@ final class AttachedSession implements Runnable {
         this.frames = frames;
         this.processor = processor;
         this.greeting = greeting;
-        this.out = new FrameOutputStream(frames, ConsoleFrames.OUT);
-        this.err = new FrameOutputStream(frames, ConsoleFrames.ERR);
+        this.out = new FrameOutputStream(frames, ConsoleProtocol.OUT);
+        this.err = new FrameOutputStream(frames, ConsoleProtocol.ERR);
         this.printOut = new PrintStream(out, false, StandardCharsets.UTF_8);
         this.printErr = new PrintStream(err, false, StandardCharsets.UTF_8);
         this.keyboard = new AttachedKeyboard(frames, this::flush);
@@ -66,12 +67,12 @@ final class AttachedSession implements Runnable {
             if (hello == null) {
                 return;
             }
-            if (hello.type() != ConsoleFrames.HELLO || !hello.text().equals(ConsoleFrames.HELLO_TEXT)) {
-                frames.write(ConsoleFrames.DENIED, "this node's console speaks " + ConsoleFrames.HELLO_TEXT
+            if (hello.type() != ConsoleProtocol.HELLO || !hello.text().equals(ConsoleProtocol.HELLO_TEXT)) {
+                frames.write(ConsoleProtocol.DENIED, "this node's console speaks " + ConsoleProtocol.HELLO_TEXT
                         + " and the client does not: attach with the bin/moodhaven of the node's own version");
                 return;
             }
-            frames.write(ConsoleFrames.WELCOME, greeting.get());
+            frames.write(ConsoleProtocol.WELCOME, greeting.get());
             serve();
         } catch (ProtocolException e) {
             LOG.warn("an attached console sent {}; it is closed", e.getMessage());
@@ -90,12 +91,12 @@ final class AttachedSession implements Runnable {
                 if (frame == null) {
                     return;
                 }
-                if (frame.type() != ConsoleFrames.COMMAND) {
+                if (frame.type() != ConsoleProtocol.COMMAND) {
                     throw new ProtocolException("a frame of type " + (char) frame.type() + " where a command belongs");
                 }
                 boolean failed = execute(session, frame.text());
                 flush();
-                frames.write(ConsoleFrames.DONE, failed ? 1 : 0);
+                frames.write(ConsoleProtocol.DONE, failed ? 1 : 0);
             }
         } finally {
             session.close();

@@ -1,5 +1,11 @@
 package org.moodhaven.shell.internal;
 
+import static org.moodhaven.common.console.ConsoleProtocol.COMMAND;
+import static org.moodhaven.common.console.ConsoleProtocol.END_OF_INPUT;
+import static org.moodhaven.common.console.ConsoleProtocol.HELLO;
+import static org.moodhaven.common.console.ConsoleProtocol.LINE;
+import static org.moodhaven.common.console.ConsoleProtocol.MAX_COMMAND;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ProtocolException;
@@ -7,50 +13,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
+import org.moodhaven.common.console.ConsoleProtocol;
+
 /**
- * The wire format of an attached console ({@code bin/moodhaven console}), the node's side.
- * Each frame is a type byte, a 4-byte big-endian length and that many bytes. The client
- * says {@link #HELLO}, the node answers {@link #WELCOME} (or {@link #DENIED} and closes);
- * then, for each {@link #COMMAND}, the node sends what the command prints ({@link #OUT},
- * {@link #ERR}), asks for a line when the command reads one ({@link #READ}, answered by
- * {@link #LINE} or {@link #END_OF_INPUT}), and ends with {@link #DONE}. The client speaks
- * first and only when asked, so one thread on each side is enough.
- *
- * <p>The client's copy of these constants is {@code org.moodhaven.launcher.ConsoleClient};
+ * The frames of an attached console ({@code bin/moodhaven console}), the node's side: reads
+ * the client's frames, with the length each type allows, and writes the node's. The format
+ * is {@link ConsoleProtocol}'s, which the client in the launcher shares.
  * {@code UnixSocketConsoleTest} speaks this format to the node's side, and {@code ConsoleAttachIT} runs
  * the real client against a real node.
  */
 final class ConsoleFrames implements AutoCloseable {
-
-    /** What a client of this version says first. */
-    static final String HELLO_TEXT = "moodhaven-console 1";
-
-    // From the client.
-    /** Payload: {@link #HELLO_TEXT}. */
-    static final byte HELLO = 'H';
-    /** Payload: one command line, UTF-8. */
-    static final byte COMMAND = 'C';
-    /** Payload: the line asked for, UTF-8, without its line end. */
-    static final byte LINE = 'L';
-    /** The client's input has ended (Ctrl-D, or the end of a pipe); no payload. */
-    static final byte END_OF_INPUT = 'Z';
-
-    // From the node.
-    /** Payload: the line the client greets the person with. */
-    static final byte WELCOME = 'W';
-    /** Payload: why the node refuses or closes the console; the node closes it next. */
-    static final byte DENIED = 'D';
-    /** Payload: bytes for the client's standard output. */
-    static final byte OUT = 'O';
-    /** Payload: bytes for the client's standard error. */
-    static final byte ERR = 'E';
-    /** Payload: one byte, 1 to read a line with echo, 0 without (a password). */
-    static final byte READ = 'R';
-    /** Payload: one byte, 0 when the command succeeded, 1 when it failed. */
-    static final byte DONE = 'X';
-
-    /** Longest command line accepted. */
-    static final int MAX_COMMAND = 64 * 1024;
 
     /** Longest input line accepted: what {@link ConsoleInput} accepts from any console. */
     static final int MAX_LINE = ConsoleInput.MAX_LINE;

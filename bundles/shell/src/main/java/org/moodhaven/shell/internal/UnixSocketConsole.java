@@ -23,6 +23,8 @@ import jdk.net.UnixDomainPrincipal;
 import org.apache.felix.service.command.CommandProcessor;
 import org.moodhaven.api.identity.DeviceIdentity;
 import org.moodhaven.api.node.NodeSettings;
+import org.moodhaven.common.console.ConsoleProtocol;
+import org.moodhaven.common.console.ShortSocketPath;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -231,7 +233,7 @@ public final class UnixSocketConsole {
 
     private static void deny(ConsoleFrames frames, String why) {
         try (frames) {
-            frames.write(ConsoleFrames.DENIED, why);
+            frames.write(ConsoleProtocol.DENIED, why);
         } catch (IOException e) {
             // the client went away first
         }

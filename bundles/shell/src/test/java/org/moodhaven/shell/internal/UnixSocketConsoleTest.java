@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.moodhaven.common.console.ConsoleProtocol;
+import org.moodhaven.common.console.ShortSocketPath;
 
 /**
  * The node's side of the attachable console, spoken to frame by frame as the launcher's
@@ -170,31 +172,31 @@ class UnixSocketConsoleTest {
 
         static Client attach(Path socket) throws IOException {
             Client client = new Client(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
-            client.send(ConsoleFrames.HELLO, ConsoleFrames.HELLO_TEXT);
+            client.send(ConsoleProtocol.HELLO, ConsoleProtocol.HELLO_TEXT);
             byte[][] frame = client.receive();
-            assertEquals(ConsoleFrames.WELCOME, frame[0][0]);
+            assertEquals(ConsoleProtocol.WELCOME, frame[0][0]);
             client.welcome = new String(frame[1], StandardCharsets.UTF_8);
             return client;
         }
 
         Result run(String command, String answer) throws IOException {
-            send(ConsoleFrames.COMMAND, command);
+            send(ConsoleProtocol.COMMAND, command);
             StringBuilder out = new StringBuilder();
             StringBuilder err = new StringBuilder();
             while (true) {
                 byte[][] frame = receive();
                 String text = new String(frame[1], StandardCharsets.UTF_8);
                 switch (frame[0][0]) {
-                    case ConsoleFrames.OUT -> out.append(text);
-                    case ConsoleFrames.ERR -> err.append(text);
-                    case ConsoleFrames.READ -> {
+                    case ConsoleProtocol.OUT -> out.append(text);
+                    case ConsoleProtocol.ERR -> err.append(text);
+                    case ConsoleProtocol.READ -> {
                         if (answer == null) {
-                            send(ConsoleFrames.END_OF_INPUT, "");
+                            send(ConsoleProtocol.END_OF_INPUT, "");
                         } else {
-                            send(ConsoleFrames.LINE, answer);
+                            send(ConsoleProtocol.LINE, answer);
                         }
                     }
-                    case ConsoleFrames.DONE -> {
+                    case ConsoleProtocol.DONE -> {
                         return new Result(out.toString(), err.toString(), frame[1][0]);
                     }
                     default -> throw new AssertionError("a frame of type " + (char) frame[0][0]);

@@ -1,4 +1,4 @@
-package org.moodhaven.launcher;
+package org.moodhaven.common.console;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +17,14 @@ import java.util.List;
  * stays in the data folder, where the client looks for it and the data folder's own
  * permissions guard it. The link goes as soon as the socket is bound or connected.
  *
- * <p>The node ({@code org.moodhaven.shell.internal.ShortSocketPath}) does the same on its side:
- * the launcher is no bundle and the shell bundle exports nothing, so the class is in both.
+ * <p>Both ends use it: the node's shell bundle binds the console's socket through it and the
+ * launcher's console client connects through it (each copies this package: bnd's
+ * {@code -conditionalpackage} for the bundle, the launcher's build for its jar).
  */
-final class ShortSocketPath implements AutoCloseable {
+public final class ShortSocketPath implements AutoCloseable {
 
     /** Longest path used directly: below every platform's limit. */
-    static final int MAX_BYTES = 100;
+    public static final int MAX_BYTES = 100;
 
     private final Path path;
     private final Path temporaryFolder;
@@ -38,7 +39,7 @@ final class ShortSocketPath implements AutoCloseable {
      * @return a path to it short enough to bind or connect; close it once done with that
      * @throws IOException if the path is too long and no short temporary folder can be made
      */
-    static ShortSocketPath to(Path socket) throws IOException {
+    public static ShortSocketPath to(Path socket) throws IOException {
         Path absolute = socket.toAbsolutePath().normalize();
         if (bytes(absolute) <= MAX_BYTES) {
             return new ShortSocketPath(absolute, null);
@@ -72,12 +73,12 @@ final class ShortSocketPath implements AutoCloseable {
     }
 
     /** @return the path to bind or connect to */
-    Path path() {
+    public Path path() {
         return path;
     }
 
     /** @return whether the path goes through a temporary link */
-    boolean linked() {
+    public boolean linked() {
         return temporaryFolder != null;
     }
 
