@@ -132,10 +132,26 @@ final class AttachedSession implements Runnable {
             return err.takeWritten();
         } catch (Exception e) {
             session.put("exception", e);
-            // As the node's own console shows it; a CommandFailure's text is its message alone.
-            printErr.println(e);
+            printErr.println(problemText(e));
             return true;
         }
+    }
+
+    /**
+     * What a person reads when a command fails: the exception's message (a CommandFailure's is
+     * written for them; Gogo's own, such as "Cannot coerce ...", say enough without the class
+     * name), a hint where Gogo found no such command, the exception itself when it has no message.
+     */
+    static String problemText(Exception e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.toString();
+        }
+        // Gogo's runtime exception, named, not imported: the shell bundle needs only Gogo's API.
+        if (e.getClass().getSimpleName().equals("CommandNotFoundException")) {
+            return message + " (\"help\" lists the commands; MoodHaven's are mh:..., e.g. \"help mh:status\")";
+        }
+        return message;
     }
 
     private void flush() {

@@ -100,7 +100,8 @@ class UnixSocketConsoleTest {
             assertEquals(new Client.Result("Name: Hello Ada\n", "", 0), asked);
             Client.Result unknown = client.run("nothing-of-the-kind", null);
             assertEquals(1, unknown.status(), unknown.toString());
-            assertTrue(unknown.err().contains("Command not found"), unknown.toString());
+            assertTrue(unknown.err().startsWith("Command not found: nothing-of-the-kind (\"help\" lists the commands"),
+                    "what happened and what to do next, without an exception's class name: " + unknown);
             Client.Result felixLike = client.run("start 99", null);
             assertEquals(new Client.Result("", "Bundle ID '99'  is invalid.\n", 1), felixLike,
                     "Felix's start reports a failure only in its result");
