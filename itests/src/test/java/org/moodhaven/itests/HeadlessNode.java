@@ -1,6 +1,10 @@
 package org.moodhaven.itests;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +43,12 @@ final class HeadlessNode implements AutoCloseable {
         this.api = api;
     }
 
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     /**
-     * Starts a node and waits until its API answers.
+     * Starts a node and waits until it is up: its API answers and {@code GET /api/health} says
+     * 200 (every component satisfied, the store open, the sync server listening). The API alone
+     * answers before the sync server has its port.
      *
      * @param data  the data folder
      * @param home  HOME and the temporary folder of the process
@@ -79,6 +87,10 @@ final class HeadlessNode implements AutoCloseable {
                     return false;
                 }
             });
+            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port[0] + "/api/health"))
+                    .GET().build();
+            Await.until("GET /api/health answers 200", START, () -> HTTP.send(health,
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
             return new HeadlessNode(data, process, output, api);
         } catch (Exception | AssertionError e) {
             process.destroyForcibly();
