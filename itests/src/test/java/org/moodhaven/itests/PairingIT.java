@@ -22,8 +22,9 @@ import org.moodhaven.tools.TwoNodes;
 /**
  * Two real nodes pair through their JSON APIs, over the pairing protocol of PROTOCOL.md
  * section 5 on 127.0.0.1: A shows the PIN, B types it, A's user approves, B starts the
- * first sync. A listens on the sync port PROTOCOL.md section 3 derives from its deviceId,
- * which is where B looks for it when discovery has not told it otherwise.
+ * first sync. A listens on the sync port PROTOCOL.md section 3 derives from its deviceId;
+ * B finds it through the {@code syncPort} A reveals in pairing, as it would on any other
+ * port ({@link PairingWithoutDiscoveryIT} pairs nodes on other ports).
  */
 class PairingIT {
 

@@ -178,6 +178,24 @@ class FileTrustStoreTest {
         assertEquals(List.of(), store.problems());
     }
 
+    /** Pairing trusts a device with the sync address it learned; a later sync moves it. */
+    @Test
+    void aLastAddressGivenWhenTrustingIsWrittenKeptAndMovedByALaterSync() throws Exception {
+        TrustedDevice paired = device(1, "Desktop").withLastAddress("192.168.1.50:50123");
+        store.trust(paired);
+        Path file = data.resolve("trusted_devices.json");
+        assertEquals("192.168.1.50:50123", json.readTree(file.toFile()).get(0).get("lastAddress").asText());
+
+        FileTrustStore reopened = open();
+        assertEquals(Optional.of("192.168.1.50:50123"),
+                reopened.find(paired.deviceId()).flatMap(TrustedDevice::lastAddressIfKnown));
+
+        store.recordAddress(paired.deviceId(), "[fe80::1%eth0]:44701");
+        assertEquals("[fe80::1%eth0]:44701", json.readTree(file.toFile()).get(0).get("lastAddress").asText());
+        assertEquals("[fe80::1%eth0]:44701", store.find(paired.deviceId()).orElseThrow().lastAddress());
+        reopened.deactivate();
+    }
+
     @Test
     void readsChangesMadeOnDiskByAnotherProgram() throws Exception {
         TrustedDevice peer = device(1, "Desktop");

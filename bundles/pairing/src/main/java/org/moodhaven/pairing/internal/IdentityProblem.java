@@ -21,6 +21,8 @@ public enum IdentityProblem {
     BAD_SIGNATURE("the identity signature does not verify"),
     /** Its deviceName breaks the naming rule of section 2. */
     BAD_NAME("the device name is not valid"),
+    /** Its {@code syncPort} is present but not an integer from 1 to 65535. */
+    BAD_SYNC_PORT("the sync port (\"syncPort\") is not an integer from 1 to 65535"),
     /** Its deviceId is already trusted with another publicKey. */
     TRUSTED_UNDER_OTHER_KEY("the deviceId is already trusted with another key"),
     /** B expected another deviceId (from the QR code, mDNS or typed). */

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 import org.bouncycastle.crypto.CryptoException;
 import org.bouncycastle.crypto.agreement.jpake.JPAKEParticipant;
@@ -28,6 +29,7 @@ public final class PairingGuest {
     private enum Stage { NEW, ROUND1_SENT, ROUND2_SENT, CONFIRM_SENT, DONE, FAILED }
 
     private final DeviceIdentity self;
+    private final OptionalInt syncPort;
     private final IdentityChecks checks;
     private final CryptoProvider crypto;
     private final JPAKEParticipant participant;
@@ -39,6 +41,9 @@ public final class PairingGuest {
     private PairingKeys keys;
 
     /**
+     * A guest whose revealed identity carries no {@code syncPort} (as a device without a sync
+     * server, or one from before the field, sends it).
+     *
      * @param pin    the PIN the user typed (or read from the QR code)
      * @param self   this device's identity
      * @param checks what B checks A's identity against (expected deviceId, QR {@code fp})
@@ -48,7 +53,26 @@ public final class PairingGuest {
      */
     public PairingGuest(Pin pin, DeviceIdentity self, IdentityChecks checks, CryptoProvider crypto,
             SecureRandom random) {
+        this(pin, self, OptionalInt.empty(), checks, crypto, random);
+    }
+
+    /**
+     * @param pin      the PIN the user typed (or read from the QR code)
+     * @param self     this device's identity
+     * @param syncPort the port this device's sync server is bound to, revealed to A as
+     *                 {@code syncPort}; empty to leave it out
+     * @param checks   what B checks A's identity against (expected deviceId, QR {@code fp})
+     * @param crypto   HKDF, AES-GCM, Ed25519 and the CSPRNG of nonces
+     * @param random   the CSPRNG of the J-PAKE exponents
+     * @throws IllegalArgumentException if the checks are for another device, or the port is not 1 to 65535
+     */
+    public PairingGuest(Pin pin, DeviceIdentity self, OptionalInt syncPort, IdentityChecks checks,
+            CryptoProvider crypto, SecureRandom random) {
         this.self = Objects.requireNonNull(self, "self");
+        this.syncPort = Objects.requireNonNull(syncPort, "syncPort");
+        if (syncPort.isPresent() && (syncPort.getAsInt() < 1 || syncPort.getAsInt() > 65_535)) {
+            throw new IllegalArgumentException("a sync port is 1 to 65535, not " + syncPort.getAsInt());
+        }
         this.checks = Objects.requireNonNull(checks, "checks");
         this.crypto = Objects.requireNonNull(crypto, "crypto");
         if (!checks.ownDeviceId().equals(self.deviceId())) {
@@ -117,8 +141,8 @@ public final class PairingGuest {
         keyingMaterial = participant.calculateKeyingMaterial();
         keys = PairingKeys.derive(keyingMaterial, crypto);
         JPAKERound3Payload own = participant.createRound3PayloadToSend(keyingMaterial);
-        SealedIdentity identity = SealedIdentity.seal(self, keys.sealB(), keys.bind(), self.deviceId(), hostId,
-                crypto);
+        SealedIdentity identity = SealedIdentity.seal(self, syncPort, keys.sealB(), keys.bind(), self.deviceId(),
+                hostId, crypto);
         stage = Stage.CONFIRM_SENT;
         return PairingMessages.confirmRequest(token, JpakeCodec.encodeRound3(own), identity.toJson());
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.bouncycastle.crypto.CryptoException;
 import org.bouncycastle.crypto.agreement.jpake.JPAKEParticipant;
@@ -105,6 +106,7 @@ public final class PairingHost {
 
     private final Pin pin;
     private final DeviceIdentity self;
+    private final OptionalInt syncPort;
     private final IdentityChecks checks;
     private final CryptoProvider crypto;
     private final NodeClock clock;
@@ -119,6 +121,9 @@ public final class PairingHost {
     private Decision decision;
 
     /**
+     * A host whose revealed identity carries no {@code syncPort} (as a device without a sync
+     * server, or one from before the field, sends it).
+     *
      * @param pin     the PIN shown on this device
      * @param self    this device's identity (signs the revealed identity)
      * @param checks  the identity checks; {@code checks.ownDeviceId()} must be {@code self}'s
@@ -129,8 +134,28 @@ public final class PairingHost {
      */
     public PairingHost(Pin pin, DeviceIdentity self, IdentityChecks checks, CryptoProvider crypto, NodeClock clock,
             SecureRandom random) {
+        this(pin, self, OptionalInt.empty(), checks, crypto, clock, random);
+    }
+
+    /**
+     * @param pin      the PIN shown on this device
+     * @param self     this device's identity (signs the revealed identity)
+     * @param syncPort the port this device's sync server is bound to, revealed to the partner as
+     *                 {@code syncPort}; empty to leave it out
+     * @param checks   the identity checks; {@code checks.ownDeviceId()} must be {@code self}'s
+     * @param crypto   HKDF, AES-GCM, Ed25519 and the CSPRNG of tokens and nonces
+     * @param clock    the clock limits are measured on; the PIN is made now
+     * @param random   the CSPRNG of the J-PAKE exponents
+     * @throws IllegalArgumentException if the checks are for another device, or the port is not 1 to 65535
+     */
+    public PairingHost(Pin pin, DeviceIdentity self, OptionalInt syncPort, IdentityChecks checks,
+            CryptoProvider crypto, NodeClock clock, SecureRandom random) {
         this.pin = Objects.requireNonNull(pin, "pin");
         this.self = Objects.requireNonNull(self, "self");
+        this.syncPort = Objects.requireNonNull(syncPort, "syncPort");
+        if (syncPort.isPresent() && (syncPort.getAsInt() < 1 || syncPort.getAsInt() > 65_535)) {
+            throw new IllegalArgumentException("a sync port is 1 to 65535, not " + syncPort.getAsInt());
+        }
         this.checks = Objects.requireNonNull(checks, "checks");
         this.crypto = Objects.requireNonNull(crypto, "crypto");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -218,16 +243,29 @@ public final class PairingHost {
     }
 
     /**
+     * Step 3 from a sender whose address is not known (an exchange in memory): the device
+     * awaiting approval has no address to sync with.
+     *
+     * @param body {@code {"attempt": token, "round3": R3, "identity": SEALED}}
+     * @return as {@link #confirm(byte[], Optional)}
+     */
+    public PairingOutcome<byte[]> confirm(byte[] body) {
+        return confirm(body, Optional.empty());
+    }
+
+    /**
      * Step 3: B's key confirmation and sealed identity. B's MAC is verified first (a
      * failure is one failed attempt), only then is its identity opened and checked; on
      * success A's own confirmation and identity are released and the device awaits
      * approval.
      *
      * @param body {@code {"attempt": token, "round3": R3, "identity": SEALED}}
+     * @param from the address literal this request came from: with the {@code syncPort} B
+     *             reveals, where B's sync server is
      * @return on success {@code {"round3": R3, "identity": SEALED}}; else pin mismatch,
      *         identity refused, conflict, pin void, expired or malformed
      */
-    public synchronized PairingOutcome<byte[]> confirm(byte[] body) {
+    public synchronized PairingOutcome<byte[]> confirm(byte[] body, Optional<String> from) {
         Instant now = clock.now();
         StepRequest step = openStep(body, Stage.AWAITING_CONFIRM, now);
         if (step.refusal().isPresent()) {
@@ -266,10 +304,10 @@ public final class PairingHost {
                 failedAttempts++;
                 return new PairingOutcome.IdentityRefused<>(e.problem(), remainingAttempts());
             }
-            SealedIdentity ownIdentity = SealedIdentity.seal(self, keys.sealA(), keys.bind(), self.deviceId(),
-                    attempt.partnerId, crypto);
+            SealedIdentity ownIdentity = SealedIdentity.seal(self, syncPort, keys.sealA(), keys.bind(),
+                    self.deviceId(), attempt.partnerId, crypto);
             completedToken = attempt.token;
-            completed = new PendingApproval(peer, keys.checkCode());
+            completed = new PendingApproval(peer, keys.checkCode(), peer.syncAddress(from));
             decision = Decision.PENDING;
             return new PairingOutcome.Ok<>(
                     PairingMessages.confirmAnswer(JpakeCodec.encodeRound3(own), ownIdentity.toJson()));

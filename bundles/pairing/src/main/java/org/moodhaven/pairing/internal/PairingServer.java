@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -194,7 +195,7 @@ final class PairingServer implements AutoCloseable {
             PairingOutcome<byte[]> answer = switch (asked) {
                 case "round1" -> host.round1(body, from);
                 case "round2" -> host.round2(body);
-                case "confirm" -> host.confirm(body);
+                case "confirm" -> host.confirm(body, Optional.of(from));
                 default -> awaitResult(body);
             };
             step = asked;

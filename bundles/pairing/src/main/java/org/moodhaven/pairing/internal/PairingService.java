@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ import org.moodhaven.api.identity.DeviceIdentity;
 import org.moodhaven.api.identity.DeviceIds;
 import org.moodhaven.api.identity.TrustStore;
 import org.moodhaven.api.identity.TrustStoreException;
+import org.moodhaven.api.identity.TrustedDevice;
 import org.moodhaven.api.node.NodeClock;
 import org.moodhaven.api.pairing.Pairing;
 import org.moodhaven.api.pairing.PairingException;
@@ -55,6 +57,13 @@ import org.slf4j.LoggerFactory;
  * The {@link Pairing} service: PROTOCOL.md section 5 on top of {@link PairingHost}
  * (this device shows the PIN) and {@link PairingGuest} (the PIN is typed here), with
  * the pairing server, the trust list, the events and the first sync.
+ * <p>
+ * Each side reveals its bound sync port in its identity ({@code syncPort}) and records
+ * the other's sync address as its {@code lastAddress}: the host of the pairing connection
+ * (where B's requests came from, on A; where A's server was reached, on B) with the port
+ * the other revealed. So the first sync and the automatic ones find the other device
+ * without discovery (multicast blocked, {@code --no-mdns}, a sync port that is not the
+ * one PROTOCOL.md section 3 derives).
  * <p>
  * At most one pairing runs on a node at a time in each role. The PIN is shown to this
  * device's user only: it is never logged, posted in an event or written anywhere.
@@ -205,8 +214,8 @@ public final class PairingService implements Pairing {
         }
         CryptoProvider crypto = this.crypto;
         Pin pin = Pin.generate(crypto::randomBytes);
-        PairingHost host = new PairingHost(pin, identity, IdentityChecks.host(identity.deviceId(), trust::find),
-                crypto, clock, random);
+        PairingHost host = new PairingHost(pin, identity, ownSyncPort(),
+                IdentityChecks.host(identity.deviceId(), trust::find), crypto, clock, random);
         InetAddress bind;
         try {
             bind = InetAddress.getByName(config.bindAddress().isBlank() ? "0.0.0.0" : config.bindAddress());
@@ -295,7 +304,8 @@ public final class PairingService implements Pairing {
         try {
             // Trusted under the host's lock: no expiry or result step comes between.
             pending = current.ended != null ? Optional.empty()
-                    : current.host.approve(approved -> trust.trust(approved.device().toTrustedDevice(clock.now())));
+                    : current.host.approve(approved -> trust.trust(trustEntry(approved.device(),
+                            approved.syncAddress())));
         } catch (TrustStoreException | IllegalArgumentException e) {
             throw new PairingException(PairingException.INTERNAL, "cannot trust the device: " + e.getMessage()
                     + "; nothing changed, try approving again", null, e);
@@ -309,7 +319,8 @@ public final class PairingService implements Pairing {
         }
         PeerIdentity device = pending.get().device();
         current.server.decided();
-        LOG.info("Paired with {} ({})", device.deviceId(), device.deviceName());
+        LOG.info("Paired with {} ({}); its sync address: {}", device.deviceId(), device.deviceName(),
+                pending.get().syncAddress().map(SyncAddress::toString).orElse("not known"));
         post(EventTopics.PAIRING_PAIRED, EventTopics.DEVICE_ID, device.deviceId(),
                 EventTopics.DEVICE_NAME, device.deviceName());
         // B fetches the answer with its next result request; close after that at the latest.
@@ -422,7 +433,7 @@ public final class PairingService implements Pairing {
         PairingClient client = new PairingClient(host, port);
         CryptoProvider crypto = this.crypto;
         IdentityChecks checks = new IdentityChecks(identity.deviceId(), deviceId, fingerprint, trust::find);
-        PairingGuest guest = new PairingGuest(typed, identity, checks, crypto, random);
+        PairingGuest guest = new PairingGuest(typed, identity, ownSyncPort(), checks, crypto, random);
         PairedWithHost paired;
         try {
             byte[] round2 = guest.onRound1Answer(client.step("round1", guest.round1Request()));
@@ -485,12 +496,13 @@ public final class PairingService implements Pairing {
     }
 
     private void paired(Guesting current, PeerIdentity device, String host) {
+        Optional<SyncAddress> address = device.syncAddress(Optional.of(host));
         synchronized (this) {
             if (current.cancelled) {
                 return; // B's user cancelled meanwhile: B trusts nothing
             }
             try {
-                trust.trust(device.toTrustedDevice(clock.now()));
+                trust.trust(trustEntry(device, address));
             } catch (TrustStoreException | IllegalArgumentException e) {
                 guestEnded(current, State.FAILED, "approved, but this device cannot write its trust list: "
                         + e.getMessage());
@@ -498,29 +510,57 @@ public final class PairingService implements Pairing {
             }
             guestEnded(current, State.PAIRED, "paired with " + device.deviceName());
         }
-        LOG.info("Paired with {} ({})", device.deviceId(), device.deviceName());
+        LOG.info("Paired with {} ({}); its sync address: {}", device.deviceId(), device.deviceName(),
+                address.map(SyncAddress::toString).orElse("not known"));
         post(EventTopics.PAIRING_PAIRED, EventTopics.DEVICE_ID, device.deviceId(),
                 EventTopics.DEVICE_NAME, device.deviceName());
-        firstSync(device, host);
+        firstSync(device, host, address);
+    }
+
+    /**
+     * The trust entry of a device just paired, with where its sync server is. A device that
+     * did not reveal its sync port (one from before {@code syncPort}) keeps the last address
+     * an earlier entry for it had, if it was paired before.
+     */
+    private TrustedDevice trustEntry(PeerIdentity device, Optional<SyncAddress> address) {
+        TrustedDevice entry = device.toTrustedDevice(clock.now(), address);
+        if (entry.lastAddress() != null) {
+            return entry;
+        }
+        return trust.find(device.deviceId()).flatMap(TrustedDevice::lastAddressIfKnown)
+                .map(entry::withLastAddress).orElse(entry);
+    }
+
+    /** This node's bound sync port, to reveal in pairing; empty while no sync server runs. */
+    private OptionalInt ownSyncPort() {
+        SyncService service = sync;
+        int port = service == null ? -1 : service.port();
+        return port >= 1 && port <= 65_535 ? OptionalInt.of(port) : OptionalInt.empty();
     }
 
     /**
      * B starts the first sync (PROTOCOL.md section 5): at the sync address discovery knows
-     * for A, else at the address pairing used on the sync port PROTOCOL.md section 3 derives
-     * from A's deviceId. A node on another port that discovery has not seen yet is reached
-     * by the next sync that knows its address.
+     * for A; else at A's pairing host on the sync port A revealed ({@code syncPort}, also
+     * recorded as A's {@code lastAddress}); else, for an A that did not reveal it, on the port
+     * PROTOCOL.md section 3 derives from A's deviceId.
      */
-    private void firstSync(PeerIdentity device, String host) {
+    private void firstSync(PeerIdentity device, String host, Optional<SyncAddress> paired) {
         SyncService service = sync;
         if (service == null) {
             return;
         }
         PeerDirectory peers = directory;
-        SyncAddress address = Optional.ofNullable(peers).flatMap(found -> found.find(device.deviceId()))
+        Optional<SyncAddress> address = Optional.ofNullable(peers).flatMap(found -> found.find(device.deviceId()))
                 .map(Peer::address)
-                .orElseGet(() -> new SyncAddress(host, DeviceIds.defaultSyncPort(device.deviceId())));
-        SyncResult result = service.sync(device.deviceId(), Optional.of(address));
-        LOG.info("First sync with {}: {}", device.deviceId(), result.ok() ? "done" : result.message());
+                .or(() -> paired)
+                .or(() -> PeerIdentity.syncAddress(host, DeviceIds.defaultSyncPort(device.deviceId())));
+        if (address.isEmpty()) {
+            LOG.info("First sync with {}: no address is known for it", device.deviceId());
+            return;
+        }
+        SyncResult result = service.sync(device.deviceId(), address);
+        LOG.info("First sync with {} at {}: {}", device.deviceId(), address.get(),
+                result.ok() ? "done" : result.message());
     }
 
     private synchronized void guestEnded(Guesting current, State state, String message) {

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.moodhaven.api.crypto.AesGcm;
 import org.moodhaven.api.crypto.AuthenticationFailedException;
@@ -13,14 +14,18 @@ import org.moodhaven.api.identity.DeviceIdentity;
 import org.moodhaven.api.identity.DeviceIds;
 import org.moodhaven.api.identity.DeviceNames;
 import org.moodhaven.api.identity.TrustedDevice;
+import org.moodhaven.common.json.StrictJson;
 
 /**
  * An identity sealed for the partner, {@code SEALED = {"nonce", "sealed"}} of
  * PROTOCOL.md section 5: AES-256-GCM under the sender's seal key, a fresh
  * random 12-byte nonce, associated data {@code sender participantId "|"
  * receiver participantId}, around the identity JSON
- * {@code {"deviceId", "deviceName", "publicKey", "sig"}} whose {@code sig} is
- * Ed25519 over {@code "moodhaven-pair-v2 identity" || bind}.
+ * {@code {"deviceId", "deviceName", "publicKey", "sig", "syncPort"}} whose {@code sig} is
+ * Ed25519 over {@code "moodhaven-pair-v2 identity" || bind} and whose {@code syncPort} is
+ * the sender's bound sync port. {@code syncPort} is optional on reading (a device from
+ * before it was added does not send it), but when present it must be an integer literal
+ * from 1 to 65535, or the identity is refused.
  *
  * @param nonce      the 12-byte nonce
  * @param ciphertext the AES-GCM output (ciphertext and 16-byte tag)
@@ -32,27 +37,39 @@ record SealedIdentity(byte[] nonce, byte[] ciphertext) {
 
     private static final byte[] SIG_CONTEXT = "moodhaven-pair-v2 identity".getBytes(StandardCharsets.US_ASCII);
     private static final int SIGNATURE_LENGTH = 64;
+    private static final String SYNC_PORT = "syncPort";
 
     /**
      * Seals this device's identity for its partner.
      *
      * @param self     this device
+     * @param syncPort the port this device's sync server is bound to; empty leaves {@code syncPort} out
      * @param sealKey  the sender's seal key (A's on A, B's on B)
      * @param bind     the bind value of this pairing
      * @param sender   own participantId
      * @param receiver the partner's participantId
      * @param crypto   the provider
      * @return the sealed identity
+     * @throws IllegalArgumentException if {@code syncPort} is not 1 to 65535
      */
-    static SealedIdentity seal(DeviceIdentity self, byte[] sealKey, byte[] bind, String sender, String receiver,
-            CryptoProvider crypto) {
+    static SealedIdentity seal(DeviceIdentity self, OptionalInt syncPort, byte[] sealKey, byte[] bind, String sender,
+            String receiver, CryptoProvider crypto) {
+        if (syncPort.isPresent() && !isPort(syncPort.getAsInt())) {
+            throw new IllegalArgumentException("a sync port is 1 to 65535, not " + syncPort.getAsInt());
+        }
         byte[] signature = self.sign(concat(SIG_CONTEXT, bind));
-        byte[] json = new JsonObjectWriter()
+        JsonObjectWriter identity = new JsonObjectWriter()
                 .string("deviceId", self.deviceId())
                 .string("deviceName", self.deviceName())
                 .string("publicKey", self.publicKeyBase64())
-                .string("sig", DeviceIds.base64Url(signature))
-                .bytes();
+                .string("sig", DeviceIds.base64Url(signature));
+        syncPort.ifPresent(port -> identity.number(SYNC_PORT, port));
+        return sealJson(identity.bytes(), sealKey, sender, receiver, crypto);
+    }
+
+    /** Seals identity JSON as it is (tests seal identities this class would never write). */
+    static SealedIdentity sealJson(byte[] json, byte[] sealKey, String sender, String receiver,
+            CryptoProvider crypto) {
         byte[] nonce = crypto.randomBytes(AesGcm.NONCE_LENGTH);
         return new SealedIdentity(nonce, crypto.aesGcm(sealKey).seal(nonce, json, associatedData(sender, receiver)));
     }
@@ -81,8 +98,9 @@ record SealedIdentity(byte[] nonce, byte[] ciphertext) {
         String deviceName;
         byte[] publicKey;
         byte[] signature;
+        Map<String, Object> identity;
         try {
-            Map<String, Object> identity = PairingJson.parseObject(json);
+            identity = PairingJson.parseObject(json);
             deviceId = Fields.deviceId(identity, "deviceId");
             deviceName = Fields.string(identity, "deviceName", 4 * DeviceNames.MAX_CODE_POINTS);
             publicKey = Fields.bytes(identity, "publicKey", DeviceIds.PUBLIC_KEY_LENGTH);
@@ -109,6 +127,7 @@ record SealedIdentity(byte[] nonce, byte[] ciphertext) {
         if (!DeviceNames.isValid(deviceName)) {
             throw new IdentityRefusedException(IdentityProblem.BAD_NAME);
         }
+        OptionalInt syncPort = syncPort(identity);
         String publicKeyText = DeviceIds.base64Url(publicKey);
         Optional<TrustedDevice> known = checks.trusted().apply(deviceId);
         if (known.isPresent() && !known.get().publicKey().equals(publicKeyText)) {
@@ -117,7 +136,30 @@ record SealedIdentity(byte[] nonce, byte[] ciphertext) {
         if (checks.expectedDeviceId().isPresent() && !checks.expectedDeviceId().get().equals(deviceId)) {
             throw new IdentityRefusedException(IdentityProblem.UNEXPECTED_DEVICE);
         }
-        return new PeerIdentity(deviceId, deviceName, publicKeyText);
+        return new PeerIdentity(deviceId, deviceName, publicKeyText, syncPort);
+    }
+
+    /**
+     * {@code syncPort}: absent from an older device; else a plain integer literal from 1 to
+     * 65535. A string, a fraction or exponent ({@code 44701.0}, {@code 4.4701e4}), a sign, a
+     * {@code null} or a boolean are refused, not guessed at: the value becomes an address this
+     * node dials.
+     */
+    private static OptionalInt syncPort(Map<String, Object> identity) throws IdentityRefusedException {
+        if (!identity.containsKey(SYNC_PORT)) {
+            return OptionalInt.empty();
+        }
+        if (identity.get(SYNC_PORT) instanceof StrictJson.Number number) {
+            long port = number.nonNegativeInteger();
+            if (isPort(port)) {
+                return OptionalInt.of((int) port);
+            }
+        }
+        throw new IdentityRefusedException(IdentityProblem.BAD_SYNC_PORT);
+    }
+
+    private static boolean isPort(long port) {
+        return port >= 1 && port <= 65_535;
     }
 
     /**

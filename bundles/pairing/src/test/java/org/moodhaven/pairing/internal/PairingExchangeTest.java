@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 import org.moodhaven.api.identity.DeviceIds;
+import org.moodhaven.api.identity.TrustedDevice;
 import org.moodhaven.api.pairing.PairingCaller;
 import org.moodhaven.api.pairing.PairingStatus;
+import org.moodhaven.api.sync.SyncAddress;
 import org.moodhaven.testing.SeedIdentity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,10 +41,10 @@ class PairingExchangeTest {
         PairingGuest guest = d.guest("042917");
         PairedWithHost paired = guest.onConfirmAnswer(ok(d.host.confirm(d.throughRound2(guest))));
 
-        assertEquals(new PeerIdentity(d.a.deviceId(), d.a.deviceName(), d.a.publicKeyBase64()), paired.host());
+        assertEquals(new PeerIdentity(d.a.deviceId(), d.a.deviceName(), d.a.publicKeyBase64(), OptionalInt.empty()), paired.host());
         assertTrue(paired.checkCode().matches("[0-9]{4}"), paired.checkCode());
         PendingApproval pending = d.host.pendingApproval().orElseThrow();
-        assertEquals(new PeerIdentity(d.b.deviceId(), d.b.deviceName(), d.b.publicKeyBase64()), pending.device());
+        assertEquals(new PeerIdentity(d.b.deviceId(), d.b.deviceName(), d.b.publicKeyBase64(), OptionalInt.empty()), pending.device());
         assertEquals(paired.checkCode(), pending.checkCode());
         assertEquals(PairingHost.State.AWAITING_APPROVAL, d.host.state());
 
@@ -52,6 +55,32 @@ class PairingExchangeTest {
         assertEquals(PairingHost.State.APPROVED, d.host.state());
         assertTrue(d.host.pendingApproval().isEmpty());
         assertEquals(0, d.host.failedAttempts());
+        assertEquals(Optional.empty(), pending.syncAddress(), "a device that did not say has no sync address");
+    }
+
+    @Test
+    void eachSideLearnsWhereTheOthersSyncServerListens() throws Exception {
+        PairingHost host = new PairingHost(d.pin, d.a, OptionalInt.of(44701),
+                IdentityChecks.host(d.a.deviceId(), id -> Optional.empty()), Devices.CRYPTO, d.clock, Devices.RANDOM);
+        PairingGuest guest = new PairingGuest(Pin.of("042917"), d.b, OptionalInt.of(50123),
+                new IdentityChecks(d.b.deviceId(), Optional.empty(), Optional.empty(), id -> Optional.empty()),
+                Devices.CRYPTO, Devices.RANDOM);
+        byte[] r1 = ok(host.round1(guest.round1Request(), "192.168.1.50"));
+        byte[] r2 = ok(host.round2(guest.onRound1Answer(r1)));
+        PairedWithHost paired = guest.onConfirmAnswer(ok(host.confirm(guest.onRound2Answer(r2),
+                Optional.of("192.168.1.50"))));
+
+        // On B: A's port, at the host B reached A's pairing server on.
+        assertEquals(OptionalInt.of(44701), paired.host().syncPort());
+        assertEquals(Optional.of(new SyncAddress("192.168.1.20", 44701)),
+                paired.host().syncAddress(Optional.of("192.168.1.20")));
+        assertEquals("[fe80::1]:44701", paired.host().syncAddress(Optional.of("[fe80::1]")).orElseThrow().toString());
+        // On A: B's port, at the address B's confirm came from; recorded once A's user approves.
+        PendingApproval pending = host.pendingApproval().orElseThrow();
+        assertEquals(OptionalInt.of(50123), pending.device().syncPort());
+        assertEquals(Optional.of(new SyncAddress("192.168.1.50", 50123)), pending.syncAddress());
+        TrustedDevice entry = pending.device().toTrustedDevice(d.clock.now(), pending.syncAddress());
+        assertEquals("192.168.1.50:50123", entry.lastAddress());
     }
 
     @Test

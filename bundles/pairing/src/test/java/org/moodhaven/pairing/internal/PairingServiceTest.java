@@ -41,11 +41,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.moodhaven.api.crypto.CryptoProvider;
 import org.moodhaven.api.event.EventTopics;
+import org.moodhaven.api.identity.DeviceIds;
 import org.moodhaven.api.pairing.PairingCaller;
 import org.moodhaven.api.pairing.PairingException;
 import org.moodhaven.api.pairing.PairingOffer;
 import org.moodhaven.api.pairing.PairingRequest;
 import org.moodhaven.api.pairing.PairingStatus;
+import org.moodhaven.api.sync.SyncAddress;
+import org.moodhaven.api.sync.SyncRecord;
+import org.moodhaven.api.sync.SyncResult;
+import org.moodhaven.api.sync.SyncService;
 import org.moodhaven.crypto.jdk.internal.JdkCryptoProvider;
 import org.moodhaven.identity.internal.FileTrustStore;
 import org.moodhaven.testing.Configs;
@@ -177,6 +182,75 @@ class PairingServiceTest {
         assertEquals(b.identity.publicKeyBase64(), a.trust.find(b.identity.deviceId()).orElseThrow().publicKey());
         assertEquals(PairingStatus.State.PAIRED, b.pairing.status().orElseThrow().state());
         assertThrows(IOException.class, () -> post(offer.port(), "round1", "{}"), "the server closed");
+    }
+
+    /** A sync service that only says its port and remembers where it was asked to sync. */
+    private static final class PortOnlySync implements SyncService {
+        final int port;
+        final BlockingQueue<SyncAddress> syncedAt = new LinkedBlockingQueue<>();
+
+        PortOnlySync(int port) {
+            this.port = port;
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public SyncResult sync(String deviceId, Optional<SyncAddress> address) {
+            syncedAt.add(address.orElseThrow(() -> new AssertionError("a sync without an address")));
+            return new SyncResult(true, 0, 0, 0, 0, 0, null, null);
+        }
+
+        @Override
+        public boolean isSyncing(String deviceId) {
+            return false;
+        }
+
+        @Override
+        public List<SyncRecord> history(Optional<String> deviceId, int limit) {
+            return List.of();
+        }
+    }
+
+    @Test
+    void eachSideRecordsTheOthersSyncAddressAndBSyncsThereFirstWithoutDiscovery() throws Exception {
+        PortOnlySync onA = new PortOnlySync(44_701);
+        PortOnlySync onB = new PortOnlySync(50_123);
+        a.pairing.bind(a.crypto, a.clock, onA);
+        b.pairing.bind(b.crypto, b.clock, onB);
+        PairingOffer offer = a.pairing.start();
+        accept(offer, offer.pin());
+        a.await(EventTopics.PAIRING_AWAITING_APPROVAL);
+        a.pairing.approve();
+        b.await(EventTopics.PAIRING_PAIRED);
+
+        // A: the address B's requests came from, with the port B revealed; B: the host it
+        // reached A's pairing server on, with A's port. Neither is the port derived from the deviceId.
+        assertEquals("127.0.0.1:50123", a.trust.find(b.identity.deviceId()).orElseThrow().lastAddress());
+        assertEquals("127.0.0.1:44701", b.trust.find(a.identity.deviceId()).orElseThrow().lastAddress());
+        SyncAddress first = onB.syncedAt.poll(30, TimeUnit.SECONDS);
+        assertEquals(new SyncAddress("127.0.0.1", 44_701), first, "B's first sync goes where A listens");
+        assertTrue(onA.syncedAt.isEmpty(), "A does not start the first sync");
+    }
+
+    @Test
+    void aDeviceThatDoesNotRevealItsSyncPortIsTrustedWithoutAnAddressAndTriedOnTheDerivedPort() throws Exception {
+        // A runs no sync server (as an older A, it sends no syncPort); B does.
+        PortOnlySync onB = new PortOnlySync(50_123);
+        b.pairing.bind(b.crypto, b.clock, onB);
+        PairingOffer offer = a.pairing.start();
+        accept(offer, offer.pin());
+        a.await(EventTopics.PAIRING_AWAITING_APPROVAL);
+        a.pairing.approve();
+        b.await(EventTopics.PAIRING_PAIRED);
+
+        assertEquals(null, b.trust.find(a.identity.deviceId()).orElseThrow().lastAddress());
+        assertEquals("127.0.0.1:50123", a.trust.find(b.identity.deviceId()).orElseThrow().lastAddress());
+        assertEquals(new SyncAddress("127.0.0.1", DeviceIds.defaultSyncPort(a.identity.deviceId())),
+                onB.syncedAt.poll(30, TimeUnit.SECONDS));
     }
 
     @Test

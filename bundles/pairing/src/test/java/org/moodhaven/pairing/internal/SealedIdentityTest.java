@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 import org.moodhaven.api.identity.DeviceIdentity;
@@ -29,7 +30,7 @@ class SealedIdentityTest {
     }
 
     private SealedIdentity sealedByA(DeviceIdentity identity, String sender) {
-        return SealedIdentity.seal(identity, keys.sealA(), keys.bind(), sender, b.deviceId(), Devices.CRYPTO);
+        return SealedIdentity.seal(identity, OptionalInt.of(44701), keys.sealA(), keys.bind(), sender, b.deviceId(), Devices.CRYPTO);
     }
 
     private PeerIdentity openOnB(SealedIdentity sealed, String partner, IdentityChecks checks)
@@ -48,7 +49,56 @@ class SealedIdentityTest {
                 sealed.toJson().getBytes(StandardCharsets.UTF_8)));
         String fp = DeviceIds.base64Url(Devices.CRYPTO.sha256(a.publicKey()));
         PeerIdentity peer = openOnB(wire, a.deviceId(), onB(Optional.of(a.deviceId()), Optional.of(fp)));
-        assertEquals(new PeerIdentity(a.deviceId(), "Ken's MacBook", a.publicKeyBase64()), peer);
+        assertEquals(new PeerIdentity(a.deviceId(), "Ken's MacBook", a.publicKeyBase64(), OptionalInt.of(44701)), peer);
+    }
+
+    /** A's identity as JSON whose last member is {@code syncPortMember} as written (or none), genuinely signed. */
+    private SealedIdentity sealedJsonByA(String syncPortMember) {
+        byte[] context = "moodhaven-pair-v2 identity".getBytes(StandardCharsets.US_ASCII);
+        byte[] signed = java.util.Arrays.copyOf(context, context.length + keys.bind().length);
+        System.arraycopy(keys.bind(), 0, signed, context.length, keys.bind().length);
+        String json = "{\"deviceId\":\"" + a.deviceId() + "\",\"deviceName\":\"Ken's MacBook\",\"publicKey\":\""
+                + a.publicKeyBase64() + "\",\"sig\":\"" + DeviceIds.base64Url(a.sign(signed)) + "\""
+                + (syncPortMember == null ? "" : ",\"syncPort\":" + syncPortMember) + "}";
+        return SealedIdentity.sealJson(json.getBytes(StandardCharsets.UTF_8), keys.sealA(), a.deviceId(),
+                b.deviceId(), Devices.CRYPTO);
+    }
+
+    @Test
+    void readsTheSyncPortAndAcceptsAnIdentityWithoutOneFromAnOlderDevice() throws Exception {
+        IdentityChecks checks = onB(Optional.empty(), Optional.empty());
+        assertEquals(OptionalInt.of(44701), openOnB(sealedJsonByA("44701"), a.deviceId(), checks).syncPort());
+        assertEquals(OptionalInt.of(1), openOnB(sealedJsonByA("1"), a.deviceId(), checks).syncPort());
+        assertEquals(OptionalInt.of(65535), openOnB(sealedJsonByA("65535"), a.deviceId(), checks).syncPort());
+        PeerIdentity older = openOnB(sealedJsonByA(null), a.deviceId(), checks);
+        assertEquals(OptionalInt.empty(), older.syncPort());
+        assertEquals(Optional.empty(), older.syncAddress(Optional.of("192.168.1.20")),
+                "no port, no address: the first sync falls back to discovery or the derived port");
+        // What this side seals reads back the same.
+        assertEquals(OptionalInt.empty(), openOnB(SealedIdentity.seal(a, OptionalInt.empty(), keys.sealA(),
+                keys.bind(), a.deviceId(), b.deviceId(), Devices.CRYPTO), a.deviceId(), checks).syncPort());
+    }
+
+    @Test
+    void refusesASyncPortOutOfRangeOrOfTheWrongTypeWithItsOwnReason() {
+        IdentityChecks checks = onB(Optional.empty(), Optional.empty());
+        String[] bad = {"0", "65536", "-1", "4294967297", "99999999999999999999", "44701.0", "4.4701e4", "\"44701\"",
+            "true", "null", "[44701]", "{\"port\":44701}"};
+        for (String value : bad) {
+            IdentityRefusedException refused = assertThrows(IdentityRefusedException.class,
+                    () -> openOnB(sealedJsonByA(value), a.deviceId(), checks), value);
+            assertEquals(IdentityProblem.BAD_SYNC_PORT, refused.problem(), value);
+            assertEquals("the sync port (\"syncPort\") is not an integer from 1 to 65535",
+                    refused.problem().description());
+        }
+    }
+
+    @Test
+    void sealsOnlyARealPort() {
+        assertThrows(IllegalArgumentException.class, () -> SealedIdentity.seal(a, OptionalInt.of(0), keys.sealA(),
+                keys.bind(), a.deviceId(), b.deviceId(), Devices.CRYPTO));
+        assertThrows(IllegalArgumentException.class, () -> SealedIdentity.seal(a, OptionalInt.of(65_536),
+                keys.sealA(), keys.bind(), a.deviceId(), b.deviceId(), Devices.CRYPTO));
     }
 
     @Test
@@ -91,7 +141,7 @@ class SealedIdentityTest {
     @Test
     void refusesASignatureOverAnotherBind() {
         byte[] otherBind = new byte[32];
-        SealedIdentity sealed = SealedIdentity.seal(a, keys.sealA(), otherBind, a.deviceId(), b.deviceId(),
+        SealedIdentity sealed = SealedIdentity.seal(a, OptionalInt.empty(), keys.sealA(), otherBind, a.deviceId(), b.deviceId(),
                 Devices.CRYPTO);
         assertEquals(IdentityProblem.BAD_SIGNATURE, refusal(sealed, a.deviceId(), onB(Optional.empty(), Optional.empty())));
     }

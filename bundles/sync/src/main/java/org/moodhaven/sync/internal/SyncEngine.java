@@ -369,6 +369,8 @@ public final class SyncEngine implements SyncService, EventHandler {
             Handshake.Peer peer = Handshake.client(connection, handshakeContext(), device);
             protocol = peer.protocolVersion();
             trustCheck(device).requireTrusted();
+            // The device has proved itself at this address: kept now, not only after DONE_ACK, so a
+            // session that fails later (a protocol error, a full disk) still leaves where it is.
             recordAddress(deviceId, target);
             SyncSession.Outcome outcome = session(connection, SyncSession.Role.CLIENT, device, tracked);
             return finished(device, Direction.OUTGOING, started, target.toString(), protocol, connection, outcome);
@@ -447,6 +449,8 @@ public final class SyncEngine implements SyncService, EventHandler {
             device = peer.get().device();
             protocol = peer.get().protocolVersion();
             trustCheck(device).requireTrusted();
+            // Not a lastAddress: the source port of an incoming connection is ephemeral, and its source
+            // host need not be where the device's server listens (a bind address, another interface, NAT).
             knownAddresses.authenticated(connection.remoteInetAddress());
             events.post(EventTopics.SYNC_STARTED, Map.of(EventTopics.DEVICE_ID, device.deviceId(),
                     EventTopics.DIRECTION, SyncRecord.INCOMING));

@@ -143,6 +143,25 @@ class AutoSyncTest {
     }
 
     /**
+     * Without discovery (multicast blocked, {@code --no-mdns}) a trusted device is reached at
+     * its trust entry's {@code lastAddress}, which pairing records: a local change on A
+     * reaches B by itself, and so does the interval.
+     */
+    @Test
+    void withoutDiscoveryADeviceIsSyncedWithAtItsLastAddress() throws Exception {
+        a.trust.trust(a.trust.find(b.deviceId()).orElseThrow().withLastAddress(b.address().toString()));
+        auto = new AutoSync(Configs.of(AutoSync.Config.class, "afterChangeMillis", 50L, "intervalMillis", 0L),
+                a.engine, a.trust);
+        auto.bind(a.clock, null);
+        a.put(gen.entry(1));
+        auto.handleEvent(event(EventTopics.ENTRIES_CHANGED_LOCALLY, Map.of(EventTopics.COUNT, 1)));
+
+        b.await(EventTopics.SYNC_COMPLETED);
+        assertEquals(a.digest(), b.digest());
+        assertEquals(1, b.digest().size());
+    }
+
+    /**
      * A writer faster than the delay (a change every 50 ms, the delay 300 ms) is synced
      * while it goes on writing, the delay after its first change: a change does not
      * postpone the sync that an earlier one is waiting for.
