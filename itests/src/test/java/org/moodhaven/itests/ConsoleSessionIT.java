@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,6 +109,45 @@ class ConsoleSessionIT {
             assertEquals(first, again);
         }
         assertTrue(Files.readString(data.resolve("device.json")).contains(first));
+    }
+
+    /**
+     * The banner's hint works where a person types it: {@code help mh} lists the commands at
+     * the node's own console and in a console attached to it, and a command's help reads whole,
+     * with no line wider than an 80-column terminal.
+     */
+    @Test
+    void helpMhListsTheCommandsAtTheNodesConsoleAndAnAttachedOne() throws Exception {
+        Path data = folder.resolve("data");
+        Path home = Files.createDirectories(folder.resolve("home"));
+        try (NodeProcess node = NodeProcess.start(data, home, "--name", "Help test")) {
+            node.expect("Type \"help mh\" for the commands", START);
+            node.type("help mh");
+            node.expect("MoodHaven's commands", STEP);
+            node.expect("mh:unlock +open the journal", STEP);
+            node.expect("mh:shutdown +stop the node", STEP);
+            node.type("help mh:status");
+            node.expect("status - Show the node's state", STEP);
+            node.expect("in use, trusted devices, recent syncs, a pairing in progress", STEP);
+
+            List<String> attached = new ArrayList<>(List.of(NodeProcess.DIST.resolve("bin").resolve("moodhaven")
+                    .toString(), "console", "--data", data.toString(), "help", "mh"));
+            Path out = folder.resolve("attached.out");
+            Process console = new ProcessBuilder(attached).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .start();
+            console.getOutputStream().close();
+            assertTrue(console.waitFor(STEP.toSeconds(), TimeUnit.SECONDS),
+                    "bin/moodhaven console help mh ended");
+            String listing = Files.readString(out);
+            assertEquals(0, console.exitValue(), listing);
+            for (String command : List.of("mh:unlock", "mh:entries", "mh:pair", "mh:add-peer", "mh:synclog",
+                    "mh:settings", "mh:status", "mh:shutdown")) {
+                assertTrue(listing.contains(command), command + " in\n" + listing);
+            }
+            assertEquals(List.of(), listing.lines().filter(line -> line.length() > 80).toList(),
+                    "lines wider than 80 columns");
+            assertEquals(0, node.exit());
+        }
     }
 
     /** Files under {@code root} (modified after {@code since}, if given) whose bytes contain {@code text}. */

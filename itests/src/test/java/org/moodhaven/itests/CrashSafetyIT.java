@@ -30,7 +30,7 @@ class CrashSafetyIT {
     private static final String PASSWORD = "crash test password";
     private static final int WRITES_PER_ROUND = 40;
     private static final int ROUNDS = 3;
-    private static final Pattern ROW = Pattern.compile("^(?:g! )?([A-Za-z0-9_-]{22})\\s+(\\S+)\\s+(\\S+)\\s+(.*)$");
+    private static final Pattern ROW = Pattern.compile("^(?:g! )?([A-Za-z0-9_-]{22})\\s+(\\S+ \\S+)\\s+(\\S+)\\s+(.*)$");
 
     @TempDir
     Path folder;

@@ -28,6 +28,9 @@ import org.osgi.framework.ServiceReference;
 @ExamReactorStrategy(PerClass.class)
 public class ShellCommandsIT extends NodeTestSupport {
 
+    /** A time as the commands print it: the person's own zone, to the second. */
+    private static final String LOCAL_TIME = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}";
+
     @Test
     public void idShowsTheDeviceIdentity() throws Exception {
         DeviceIdentity identity = await(DeviceIdentity.class, null);
@@ -48,6 +51,46 @@ public class ShellCommandsIT extends NodeTestSupport {
         }
         String writeHelp = execute("help mh:write", "");
         assertTrue(writeHelp, writeHelp.contains("mood from 1 (low) to 5 (high)"));
+    }
+
+    /**
+     * The banner's hint, {@code help mh}, lists every mh command the node registers, and the
+     * help of each fits an 80-column terminal, which would otherwise wrap it mid-word.
+     */
+    @Test
+    public void helpMhListsEveryCommandAndEachHelpFitsTheTerminal() throws Exception {
+        await(Journal.class, null);
+        execute("mh:status", ""); // every mh command component is registered by now
+        String listing = execute("help mh", "");
+        assertTrue(listing, listing.contains("MoodHaven's commands"));
+        Set<String> functions = new TreeSet<>();
+        for (ServiceReference<?> command : context.getServiceReferences((String) null, "(osgi.command.scope=mh)")) {
+            Object names = command.getProperty("osgi.command.function");
+            functions.addAll(names instanceof String[] array ? List.of(array) : List.of(String.valueOf(names)));
+        }
+        assertTrue(functions.toString(), functions.containsAll(Set.of("status", "entries", "pair", "add-peer")));
+        List<String> problems = new ArrayList<>();
+        for (String function : functions) {
+            if (!function.equals("mh") && !listing.contains("mh:" + function)
+                    && !listing.contains("also mh:" + function + ")")) {
+                problems.add("help mh does not list mh:" + function);
+            }
+            if (function.contains("-")) {
+                continue; // mh:add-peer and mh:remove-peer are explained by help mh:addpeer and mh:removepeer
+            }
+            String help = execute("help mh:" + function, "");
+            if (help.isBlank()) {
+                problems.add("help mh:" + function + " prints nothing");
+            }
+            help.lines().filter(line -> line.length() > 80)
+                    .forEach(line -> problems.add("help mh:" + function + " is wider than 80 columns: " + line));
+        }
+        assertEquals(List.of(), problems);
+        String alone = execute("mh", "").strip();
+        assertTrue("mh alone prints the same list:\n" + alone, alone.startsWith("MoodHaven's commands")
+                && listing.contains(alone));
+        String status = execute("help mh:status", "");
+        assertTrue(status, status.contains("in use, trusted devices, recent syncs, a pairing in progress"));
     }
 
     /**
@@ -83,7 +126,7 @@ public class ShellCommandsIT extends NodeTestSupport {
 
     @Test
     public void aPersonUnlocksWritesListsEditsAndRestores() throws Exception {
-        await(Journal.class, null);
+        Journal journal = await(Journal.class, null);
         execute("mh:lock", "");
         String locked = executeFailing("mh:write", "should not be asked\n.\n");
         assertTrue(locked, locked.contains("unlock it first"));
@@ -103,7 +146,7 @@ public class ShellCommandsIT extends NodeTestSupport {
         assertTrue(execute("mh:show " + entryId, "").contains("A rainy walk."));
 
         String history = execute("mh:versions " + entryId, "");
-        Matcher version = Pattern.compile("(?m)^(\\d+)\\s+\\S+\\s+local").matcher(history);
+        Matcher version = Pattern.compile("(?m)^(\\d+)\\s+" + LOCAL_TIME + "\\s+local").matcher(history);
         assertTrue(history, version.find());
         assertTrue(history, history.contains("A walk by the lake. ..."));
         execute("mh:restore " + entryId + " " + version.group(1), "");
@@ -149,7 +192,8 @@ public class ShellCommandsIT extends NodeTestSupport {
 
         String peers = execute("mh:peers", "");
         assertTrue(peers, peers.startsWith("DEVICE ID") || peers.startsWith("Multicast discovery is off"));
-        assertTrue(peers, Pattern.compile("(?m)^-\\s+-\\s+127\\.0\\.0\\.1:45999\\s+manual\\s+no\\s+-\\s+\\S+Z\\s+-$")
+        assertTrue(peers, Pattern.compile("(?m)^-\\s+-\\s+127\\.0\\.0\\.1:45999\\s+manual\\s+no\\s+-\\s+" + LOCAL_TIME
+                + "\\s+-$")
                 .matcher(peers).find());
 
         String removed = execute("mh:remove-peer 127.0.0.1:45999", "");

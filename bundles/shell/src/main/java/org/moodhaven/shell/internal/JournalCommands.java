@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.moodhaven.api.entry.Timestamps;
 import org.moodhaven.api.journal.Journal;
 import org.moodhaven.api.journal.JournalEntry;
 import org.moodhaven.api.journal.JournalLockedException;
@@ -60,10 +59,17 @@ public final class JournalCommands {
      * @return what happened
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
-    @Descriptor("Unlock the journal: asks for the password without showing it")
+    @Descriptor("Unlock the journal; asks for the password (twice for a new journal)")
     public String unlock(CommandSession session) throws CommandFailure {
         return CommandFailure.run(() -> {
-            char[] password = new ConsoleInput(session).readPassword("Password: ");
+            ConsoleInput input = new ConsoleInput(session);
+            boolean choosing = journal.status().empty();
+            if (choosing) {
+                input.println("This journal has no entries yet: choose its password. Use the same password on "
+                        + "every device. It cannot be recovered: if it is forgotten, nobody can read the entries.");
+            }
+            char[] password = input.readPassword(choosing ? "New password: " : "Password: ");
+            char[] repeated = new char[0];
             try {
                 if (password.length == 0) {
                     return "Nothing typed: the journal stays " + (journal.isUnlocked() ? "unlocked." : "locked.");
@@ -99,7 +105,8 @@ public final class JournalCommands {
      * @return the new entry's id
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
-    @Descriptor("Write a new entry: asks for its text at the console (end with a line holding only \".\")")
+    @Descriptor("Write a new entry: asks for its text at the console\n"
+            + "   (end the text with a line holding only \".\")")
     public String write(CommandSession session,
                         @Descriptor("mood from 1 (low) to 5 (high), or \"none\"")
                         @Parameter(names = {"-m", "--mood"}, absentValue = NO_MOOD) String mood)
@@ -113,7 +120,8 @@ public final class JournalCommands {
                 return "Nothing written.";
             }
             JournalEntry entry = journal.write(text, moodValue);
-            return "Saved entry " + entry.id() + " (mood " + Texts.mood(entry.mood()) + ", " + entry.createdAt() + ").";
+            return "Saved entry " + entry.id() + " (mood " + Texts.mood(entry.mood()) + ", "
+                    + Texts.time(entry.createdAt()) + ").";
         });
     }
 
@@ -124,7 +132,8 @@ public final class JournalCommands {
      * @return what happened
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
-    @Descriptor("Edit an entry: shows its text, asks for the new text (a lone \".\" keeps the text)")
+    @Descriptor("Edit an entry: shows its text, asks for the new text\n"
+            + "   (a line holding only \".\" keeps the text)")
     public String edit(CommandSession session,
                        @Descriptor("new mood 1-5, \"none\", or \"keep\" (default)")
                        @Parameter(names = {"-m", "--mood"}, absentValue = UNCHANGED) String mood,
@@ -143,7 +152,7 @@ public final class JournalCommands {
             String newText = text.isEmpty() ? current.text() : text;
             JournalEntry edited = journal.edit(id, newText, moodValue);
             return "Saved entry " + edited.id() + " (mood " + Texts.mood(edited.mood()) + ", updated "
-                    + edited.updatedAt() + ").";
+                    + Texts.time(edited.updatedAt()) + ").";
         });
     }
 
@@ -156,7 +165,7 @@ public final class JournalCommands {
     @Descriptor("List entries, newest first")
     public String entries(@Descriptor("how many to show")
                           @Parameter(names = {"-n", "--limit"}, absentValue = "20") int limit,
-                          @Descriptor("continue after this cursor (printed at the end of the previous page)")
+                          @Descriptor("the cursor at the end of the previous page")
                           @Parameter(names = {"--after"}, absentValue = "") String after)
             throws CommandFailure {
         return CommandFailure.run(() -> {
@@ -165,9 +174,9 @@ public final class JournalCommands {
                 return after.isEmpty() ? "No entries yet. Write one with mh:write." : "No more entries.";
             }
             StringBuilder out = new StringBuilder();
-            out.append(String.format("%-22s  %-24s  %-4s  %s%n", "ID", "CREATED", "MOOD", "TEXT"));
+            out.append(String.format("%-22s  %-19s  %-4s  %s%n", "ID", "CREATED", "MOOD", "TEXT"));
             for (JournalEntry entry : page.entries()) {
-                out.append(String.format("%-22s  %-24s  %-4s  %s%n", entry.id(), entry.createdAt(),
+                out.append(String.format("%-22s  %-19s  %-4s  %s%n", entry.id(), Texts.time(entry.createdAt()),
                         Texts.mood(entry.mood()), Texts.preview(entry, 60)));
             }
             if (page.next() != null) {
@@ -190,7 +199,8 @@ public final class JournalCommands {
                 return "No entry " + id + ".";
             }
             JournalEntry entry = found.get();
-            return "Entry   " + entry.id() + "\nCreated " + entry.createdAt() + "\nUpdated " + entry.updatedAt()
+            return "Entry   " + entry.id() + "\nCreated " + Texts.time(entry.createdAt())
+                    + "\nUpdated " + Texts.time(entry.updatedAt())
                     + "\nMood    " + Texts.mood(entry.mood()) + (entry.pinned() ? "\nPinned" : "") + "\n\n"
                     + (entry.state() == Readability.READABLE ? entry.text() : Texts.preview(entry, 80));
         });
@@ -201,7 +211,8 @@ public final class JournalCommands {
      * @return its earlier versions
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
-    @Descriptor("List the earlier versions of an entry kept on this device (restore one with mh:restore)")
+    @Descriptor("List the earlier versions of an entry kept on this device\n"
+            + "   (restore one with mh:restore)")
     public String versions(@Descriptor("the entry id") String id) throws CommandFailure {
         return CommandFailure.run(() -> {
             List<JournalVersion> versions = journal.history(id);
@@ -209,12 +220,12 @@ public final class JournalCommands {
                 return "No earlier versions of " + id + " are kept on this device.";
             }
             StringBuilder out = new StringBuilder();
-            out.append(String.format("%-8s  %-24s  %-5s  %-24s  %-4s  %s%n",
+            out.append(String.format("%-8s  %-19s  %-5s  %-19s  %-4s  %s%n",
                     "VERSION", "REPLACED", "BY", "UPDATED", "MOOD", "TEXT"));
             for (JournalVersion version : versions) {
                 JournalEntry entry = version.entry();
-                out.append(String.format("%-8d  %-24s  %-5s  %-24s  %-4s  %s%n", version.versionId(),
-                        Timestamps.format(version.replacedAt()), version.replacedBy(), entry.updatedAt(),
+                out.append(String.format("%-8d  %-19s  %-5s  %-19s  %-4s  %s%n", version.versionId(),
+                        Texts.time(version.replacedAt()), version.replacedBy(), Texts.time(entry.updatedAt()),
                         Texts.mood(entry.mood()),
                         Texts.preview(entry, 40)));
             }
@@ -228,13 +239,14 @@ public final class JournalCommands {
      * @return what happened
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
-    @Descriptor("Make an earlier version of an entry current again (as a new edit, which syncs)")
+    @Descriptor("Make an earlier version of an entry current again\n"
+            + "   (as a new edit, which syncs)")
     public String restore(@Descriptor("the entry id") String id,
                           @Descriptor("the version number from mh:versions") long versionId)
             throws CommandFailure {
         return CommandFailure.run(() -> {
             JournalEntry entry = journal.restore(id, versionId);
-            return "Restored entry " + entry.id() + " to version " + versionId + " (updated " + entry.updatedAt()
+            return "Restored entry " + entry.id() + " to version " + versionId + " (updated " + Texts.time(entry.updatedAt())
                     + ").";
         });
     }

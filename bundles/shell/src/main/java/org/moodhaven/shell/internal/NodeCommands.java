@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Optional;
 
 import org.apache.felix.service.command.Descriptor;
-import org.moodhaven.api.entry.Timestamps;
 import org.moodhaven.api.identity.DeviceIdentity;
 import org.moodhaven.api.identity.DeviceIds;
 import org.moodhaven.api.identity.TrustStore;
@@ -77,7 +76,8 @@ public final class NodeCommands {
      * @return what happens next
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
-    @Descriptor("Stop the node cleanly (the same as Ctrl-D at the prompt of its own console)")
+    @Descriptor("Stop the node cleanly\n"
+            + "   (the same as Ctrl-D at the prompt of a node started in a terminal)")
     public String shutdown() throws CommandFailure {
         return CommandFailure.run(() -> {
             context.getBundle(0).stop();
@@ -88,13 +88,14 @@ public final class NodeCommands {
     /**
      * @return the identity of this device, as in device.json
      */
-    @Descriptor("Show this device's identity: deviceId, name and public key (as in device.json)")
+    @Descriptor("Show this device's identity: deviceId, name, public key, sync port\n"
+            + "   (as in device.json)")
     public String id() {
         DeviceIdentity self = identity;
         return "deviceId   " + self.deviceId()
                 + "\nname       " + self.deviceName()
                 + "\npublicKey  " + self.publicKeyBase64()
-                + "\ncreated    " + Timestamps.format(self.created())
+                + "\ncreated    " + Texts.time(self.created())
                 + "\nsync port  " + syncPort(self);
     }
 
@@ -109,7 +110,7 @@ public final class NodeCommands {
         out.append("\npairing    ").append(status.state() == PairingStatus.State.AWAITING_APPROVAL
                 ? "a device awaits your approval (mh:approve or mh:decline)" : "open, waiting for a device");
         status.offer().ifPresent(offer -> out.append("; pairing port ").append(offer.port())
-                .append(", PIN valid until ").append(Timestamps.format(offer.expiresAt())));
+                .append(", PIN valid until ").append(Texts.time(offer.expiresAt())));
         PairingCommands.attemptHolder(status).ifPresent(line -> out.append("\n  ").append(line));
         String tried = PairingCommands.triedBy(status);
         if (!tried.isEmpty()) {
@@ -121,7 +122,8 @@ public final class NodeCommands {
      * @return the state of the node
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
-    @Descriptor("Show the node's state: identity, journal, the store and crypto provider in use, trust, pairing")
+    @Descriptor("Show the node's state: identity, journal, the store and crypto provider\n"
+            + "   in use, trusted devices, recent syncs, a pairing in progress")
     public String status() throws CommandFailure {
         return CommandFailure.run(() -> {
             DeviceIdentity self = identity;
@@ -149,7 +151,7 @@ public final class NodeCommands {
             } else {
                 out.append("\nsync port  ").append(currentSync.port());
                 for (SyncRecord record : currentSync.history(Optional.empty(), 3)) {
-                    out.append("\n  ").append(Timestamps.format(record.finishedAt())).append("  ")
+                    out.append("\n  ").append(Texts.time(record.finishedAt())).append("  ")
                             .append(record.direction())
                             .append("  ").append(record.deviceId()).append("  ")
                             .append(record.result().ok() ? "ok, sent " + record.result().sent() + ", received "

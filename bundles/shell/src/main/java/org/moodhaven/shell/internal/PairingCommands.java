@@ -56,7 +56,8 @@ public final class PairingCommands {
      * @return how pairing ended
      * @throws CommandFailure if pairing cannot start or the console closes
      */
-    @Descriptor("Pair a new device: shows a PIN and QR code to use on the other device, then asks you to approve it")
+    @Descriptor("Pair a new device: shows a PIN and QR code to use on the other device,\n"
+            + "   then asks you to approve it")
     public String pair(CommandSession session) throws CommandFailure {
         return CommandFailure.run(() -> {
             PairingOffer offer = pairing.start();
@@ -66,7 +67,7 @@ public final class PairingCommands {
                     + "pairing port " + offer.port() + ")");
             out.println("On the other device, pick this one from the nearby devices, or run:");
             out.println("  mh:accept " + offer.host() + " " + offer.port() + " <PIN>");
-            out.println("The PIN is valid until " + offer.expiresAt() + "; three wrong tries void it. "
+            out.println("The PIN is valid until " + Texts.time(offer.expiresAt()) + "; three wrong tries void it. "
                     + "Waiting (Ctrl-C to cancel)...");
             out.flush();
             try {

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.felix.service.command.Descriptor;
 import org.moodhaven.api.discovery.Peer;
 import org.moodhaven.api.discovery.PeerDirectory;
-import org.moodhaven.api.entry.Timestamps;
 import org.moodhaven.api.sync.SyncAddress;
 import org.moodhaven.api.sync.SyncRecord;
 import org.moodhaven.api.sync.SyncService;
@@ -67,7 +66,8 @@ public final class PeerCommands {
      * @return the peers as a table, with what to do when there are none
      * @throws CommandFailure if discovery is not running
      */
-    @Descriptor("List the nodes found on the LAN (mDNS) and those added by address, with trust and last sync")
+    @Descriptor("List the nodes found on the LAN (mDNS) and those added by address,\n"
+            + "   with trust and last sync")
     public String peers() throws CommandFailure {
         PeerDirectory current = directory();
         List<Peer> peers = current.peers();
@@ -88,7 +88,7 @@ public final class PeerCommands {
         for (Peer peer : peers) {
             addressWidth = Math.max(addressWidth, peer.address().toString().length());
         }
-        String row = "%-16s  %-" + NAME_WIDTH + "s  %-" + addressWidth + "s  %-6s  %-7s  %-7s  %-24s  %s%n";
+        String row = "%-16s  %-" + NAME_WIDTH + "s  %-" + addressWidth + "s  %-6s  %-7s  %-7s  %-19s  %s%n";
         out.append(String.format(row, "DEVICE ID", "NAME", "ADDRESS", "SOURCE", "TRUSTED", "PAIRING", "LAST SEEN",
                 "LAST SYNC"));
         SyncService syncing = sync.get();
@@ -98,7 +98,7 @@ public final class PeerCommands {
                     peer.address(), peer.source() == Peer.Source.MDNS ? "mdns" : "manual",
                     peer.trusted() ? "yes" : "no",
                     peer.pairingPort() == null ? "-" : peer.pairingPort().toString(),
-                    Timestamps.format(peer.lastSeen()), lastSync(peer, syncing)));
+                    Texts.time(peer.lastSeen()), lastSync(peer, syncing)));
         }
         return out.toString().stripTrailing();
     }
@@ -112,7 +112,7 @@ public final class PeerCommands {
             return "never";
         }
         SyncRecord record = last.get(0);
-        return Timestamps.format(record.finishedAt())
+        return Texts.time(record.finishedAt())
                 + (record.result().ok() ? " ok" : " failed (" + record.result().error() + ")");
     }
 
@@ -121,7 +121,8 @@ public final class PeerCommands {
      * @return what happened and what to do next
      * @throws CommandFailure if the address is refused or the list cannot be saved
      */
-    @Descriptor("Add a peer by address, for networks where mDNS does not reach it (also: mh:add-peer)")
+    @Descriptor("Add a peer by address, for networks where mDNS does not reach it\n"
+            + "   (also: mh:add-peer)")
     public String addpeer(@Descriptor("host:port of its sync server ([v6-address]:port for IPv6)") String address)
             throws CommandFailure {
         return add(address, Optional.empty());
@@ -133,7 +134,8 @@ public final class PeerCommands {
      * @return what happened and what to do next
      * @throws CommandFailure if the address or deviceId is refused or the list cannot be saved
      */
-    @Descriptor("Add a peer by address with the deviceId expected there (also: mh:add-peer)")
+    @Descriptor("Add a peer by address with the deviceId expected there\n"
+            + "   (also: mh:add-peer)")
     public String addpeer(@Descriptor("host:port of its sync server ([v6-address]:port for IPv6)") String address,
                           @Descriptor("its deviceId (mh:id on it shows it)") Object deviceId) throws CommandFailure {
         return add(address, Optional.of(Texts.deviceId(deviceId)));

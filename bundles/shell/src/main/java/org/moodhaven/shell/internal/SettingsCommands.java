@@ -100,12 +100,13 @@ public final class SettingsCommands {
      * @return the settings, or what changed
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
-    @Descriptor("List the node's settings (the files in {data}/etc), or set or remove one: "
-            + "mh:settings [PID [KEY VALUE]], mh:settings --remove PID KEY")
+    @Descriptor("List the node's settings (the files in {data}/etc), or set or\n"
+            + "   remove one: mh:settings [PID [KEY VALUE]], mh:settings --remove PID KEY")
     public String settings(
             @Descriptor("remove the key: the component gets its default again")
             @Parameter(names = {"--remove"}, presentValue = "true", absentValue = "false") boolean remove,
-            @Descriptor("[PID [KEY VALUE]]: a configuration (e.g. moodhaven.sync), a key, a value") String... words)
+            @Descriptor("[PID [KEY VALUE]]: a configuration (e.g. moodhaven.sync),\n"
+                    + "         a key, a value") String... words)
             throws CommandFailure {
         return CommandFailure.run(() -> {
             if (remove) {

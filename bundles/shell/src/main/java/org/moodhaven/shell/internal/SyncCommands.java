@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
-import org.moodhaven.api.entry.Timestamps;
 import org.moodhaven.api.sync.SyncAddress;
 import org.moodhaven.api.sync.SyncRecord;
 import org.moodhaven.api.sync.SyncResult;
@@ -85,12 +84,12 @@ public final class SyncCommands {
         if (records.isEmpty()) {
             return "No syncs yet.";
         }
-        StringBuilder out = new StringBuilder(String.format("%-24s  %-8s  %-16s  %-16s  %5s  %5s  %5s  %s%n",
+        StringBuilder out = new StringBuilder(String.format("%-19s  %-8s  %-16s  %-16s  %5s  %5s  %5s  %s%n",
                 "FINISHED", "WAY", "DEVICE", "NAME", "SENT", "RECV", "REJ", "OUTCOME"));
         for (SyncRecord record : records) {
             SyncResult result = record.result();
-            out.append(String.format("%-24s  %-8s  %-16s  %-16s  %5d  %5d  %5d  %s%n",
-                    Timestamps.format(record.finishedAt()), record.direction(), record.deviceId(),
+            out.append(String.format("%-19s  %-8s  %-16s  %-16s  %5d  %5d  %5d  %s%n",
+                    Texts.time(record.finishedAt()), record.direction(), record.deviceId(),
                     Texts.shorten(record.deviceName(), 16), result.sent(), result.received(), result.rejected(),
                     result.ok() ? "ok (" + result.bytesSent() + " B out, " + result.bytesReceived() + " B in)"
                             : result.error() + ": " + result.message()));

@@ -1,11 +1,55 @@
 package org.moodhaven.shell.internal;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+import org.moodhaven.api.entry.Timestamps;
 import org.moodhaven.api.journal.JournalEntry;
 
 /** How the shell shows entries in one line. */
 final class Texts {
 
+    /** A time as a person reads it: their own zone, to the second, no "T", no fraction, no zone. */
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+
+    /** How many columns {@link #time} takes. */
+    static final int TIME_WIDTH = 19;
+
     private Texts() {
+    }
+
+    /**
+     * @param instant a time, or {@code null}
+     * @return it in the JVM's default time zone (the person's), e.g. {@code 2026-12-07 20:17:17},
+     *         or "-" for none
+     */
+    static String time(Instant instant) {
+        return time(instant, ZoneId.systemDefault());
+    }
+
+    /**
+     * @param instant a time, or {@code null}
+     * @param zone    the zone to show it in
+     * @return it in that zone, to the second, or "-" for none
+     */
+    static String time(Instant instant, ZoneId zone) {
+        return instant == null ? "-" : LOCAL_TIME.format(instant.atZone(zone));
+    }
+
+    /**
+     * @param timestamp an RFC 3339 timestamp as stored with an entry
+     * @return it as {@link #time(Instant)} shows a time; the text itself if it is not one
+     */
+    static String time(String timestamp) {
+        if (timestamp == null) {
+            return "-";
+        }
+        try {
+            return time(Timestamps.parse(timestamp));
+        } catch (IllegalArgumentException e) {
+            return timestamp;
+        }
     }
 
     /**

@@ -42,10 +42,10 @@ public final class TrustCommands {
         if (devices.isEmpty()) {
             out.append("No trusted devices yet.");
         } else {
-            out.append(String.format("%-16s  %-24s  %-24s  %s%n", "DEVICE ID", "NAME", "PAIRED", "LAST ADDRESS"));
+            out.append(String.format("%-16s  %-24s  %-19s  %s%n", "DEVICE ID", "NAME", "PAIRED", "LAST ADDRESS"));
             for (TrustedDevice device : devices) {
-                out.append(String.format("%-16s  %-24s  %-24s  %s%s%n", device.deviceId(),
-                        Texts.shorten(device.deviceName(), 24), device.pairedAt(),
+                out.append(String.format("%-16s  %-24s  %-19s  %s%s%n", device.deviceId(),
+                        Texts.shorten(device.deviceName(), 24), Texts.time(device.pairedAt()),
                         device.lastAddress() == null ? "-" : device.lastAddress(),
                         device.legacyV1Only() ? "  (protocol v1)" : ""));
             }
@@ -61,7 +61,8 @@ public final class TrustCommands {
      * @return what happened
      * @throws CommandFailure with a message for the person when the command cannot do it
      */
-    @Descriptor("Stop trusting a device: it is refused from now on and any running sync with it ends")
+    @Descriptor("Stop trusting a device: it is refused from now on\n"
+            + "   and any running sync with it ends")
     public String revoke(@Descriptor("the deviceId (see mh:trusted)") Object typed)
             throws CommandFailure {
         String deviceId = Texts.deviceId(typed);
