@@ -164,7 +164,7 @@ class ConsoleAttachIT {
 
     @Test
     void aCommandReadsWhatIsTypedAfterIt() throws Exception {
-        Run unlock = console(data, NodeTestSupport.PASSWORD + "\n", "mh:unlock");
+        Run unlock = console(data, NodeTestSupport.PASSWORD + "\n" + NodeTestSupport.PASSWORD + "\n", "mh:unlock");
         assertEquals(0, unlock.exit(), unlock.toString());
         assertTrue(unlock.out().contains("Journal unlocked"), unlock.toString());
         awaitStatus("journal    unlocked");

@@ -59,8 +59,10 @@ class ConsoleSessionIT {
             assertEquals("rw-------", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(data.resolve("peer_key.bin"))));
 
-            node.type("mh:unlock", PASSWORD);
-            node.expect("Journal unlocked", STEP);
+            node.type("mh:unlock", PASSWORD, "not the same");
+            node.expect("The two passwords differ", STEP);
+            node.type("mh:unlock", PASSWORD, PASSWORD);
+            node.expect("Journal unlocked with its new password", STEP);
             node.type("mh:write --mood 5", "Dear diary, " + marker, "second line " + marker, ".");
             entryId = node.expect("Saved entry ([A-Za-z0-9_-]+) \\(mood 5", STEP).group(1);
             node.type("mh:show " + entryId);
@@ -81,9 +83,9 @@ class ConsoleSessionIT {
         try (NodeProcess node = NodeProcess.start(data, home)) {
             node.expect("MoodHaven node \"Console test\"", START);
             node.type("mh:unlock", "not the password");
-            node.expect("does not open the entries", STEP);
+            node.expect("Wrong password", STEP);
             node.type("mh:entries");
-            node.expect(entryId + ".*\\[unreadable with this password\\]", STEP);
+            node.expect(entryId + ".*\\[locked", STEP);
 
             node.type("mh:lock", "mh:unlock", PASSWORD);
             node.expect("Journal unlocked", STEP);

@@ -47,7 +47,11 @@ class CrashSafetyIT {
         for (int round = 0; round < ROUNDS; round++) {
             try (NodeProcess node = NodeProcess.start(data, home, "--name", "Crash test")) {
                 node.expect("MoodHaven node", START);
-                node.type("mh:unlock", PASSWORD);
+                if (round == 0) {
+                    node.type("mh:unlock", PASSWORD, PASSWORD); // a new journal: its password, typed twice
+                } else {
+                    node.type("mh:unlock", PASSWORD);
+                }
                 node.expect("Journal unlocked", STEP);
                 // Type every write at once: the node is always committing the next one when the kill comes.
                 for (int i = 0; i < WRITES_PER_ROUND; i++) {

@@ -69,7 +69,7 @@ class LanDiscoveryIT {
         System.arraycopy(flags, 0, args, 4, flags.length);
         NodeProcess node = NodeProcess.startInNamespace(namespace, data, home, args);
         node.expect("MoodHaven node \"" + name + "\"", START);
-        node.type("mh:unlock", PASSWORD);
+        node.type("mh:unlock", PASSWORD, PASSWORD); // a new journal: its password, typed twice
         node.expect("Journal unlocked", STEP);
         return node;
     }

@@ -44,6 +44,15 @@ public abstract class NodeTestSupport {
     /** The password the tests unlock their journals with. */
     protected static final String PASSWORD = "correct horse battery staple";
 
+    /**
+     * @param journal the node's journal
+     * @return what a person types after mh:unlock: the password, twice while the journal holds no entries yet
+     *         (that unlock chooses its password)
+     */
+    protected static String passwordTyped(org.moodhaven.api.journal.Journal journal) {
+        return journal.status().empty() ? PASSWORD + "\n" + PASSWORD + "\n" : PASSWORD + "\n";
+    }
+
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Inject

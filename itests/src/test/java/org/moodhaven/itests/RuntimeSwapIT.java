@@ -37,7 +37,7 @@ public class RuntimeSwapIT extends NodeTestSupport {
     @Before
     public void unlock() throws Exception {
         journal = await(Journal.class, null);
-        assertTrue(execute("mh:unlock", PASSWORD + "\n").contains("Journal unlocked"));
+        assertTrue(execute("mh:unlock", passwordTyped(journal)).contains("Journal unlocked"));
         assertWriteAndReadWork();
     }
 

@@ -131,7 +131,7 @@ public class ShellCommandsIT extends NodeTestSupport {
         String locked = executeFailing("mh:write", "should not be asked\n.\n");
         assertTrue(locked, locked.contains("unlock it first"));
 
-        assertTrue(execute("mh:unlock", PASSWORD + "\n").contains("Journal unlocked"));
+        assertTrue(execute("mh:unlock", passwordTyped(journal)).contains("Journal unlocked"));
         String saved = execute("mh:write --mood 4", "A walk by the lake.\nSecond line.\n.\n");
         Matcher id = Pattern.compile("Saved entry ([A-Za-z0-9_-]+) \\(mood 4").matcher(saved);
         assertTrue(saved, id.find());
@@ -163,21 +163,31 @@ public class ShellCommandsIT extends NodeTestSupport {
     }
 
     @Test
-    public void aWrongPasswordShowsEntriesAsUnreadableAndRefusesToWrite() throws Exception {
-        await(Journal.class, null);
-        execute("mh:unlock", PASSWORD + "\n");
+    public void aWrongPasswordIsRefusedAndANewJournalAsksForItsPasswordTwice() throws Exception {
+        Journal journal = await(Journal.class, null);
+        if (journal.status().empty()) {
+            String differ = executeFailing("mh:unlock", PASSWORD + "\nnot the same\n");
+            assertTrue(differ, differ.contains("The two passwords differ"));
+            assertFalse(journal.isUnlocked());
+            String chosen = execute("mh:unlock", PASSWORD + "\n" + PASSWORD + "\n");
+            assertTrue(chosen, chosen.contains("cannot be recovered") && chosen.contains("The same password again")
+                    && chosen.contains("Journal unlocked with its new password."));
+        } else {
+            execute("mh:unlock", passwordTyped(journal));
+        }
         String saved = execute("mh:write", "Only for the right password.\n.\n");
         assertTrue(saved, saved.startsWith("Write your entry") && saved.contains("Saved entry"));
+        execute("mh:lock", "");
 
-        String wrong = execute("mh:unlock", "not my password\n");
-        assertTrue(wrong, wrong.contains("does not open the entries"));
+        String wrong = executeFailing("mh:unlock", "not my password\n");
+        assertTrue(wrong, wrong.contains("Wrong password"));
+        assertFalse(journal.isUnlocked());
         String list = execute("mh:entries", "");
-        assertTrue(list, list.contains("[unreadable with this password]"));
+        assertTrue(list, list.contains("[locked"));
         assertFalse(list, list.contains("Only for the right password"));
         String refused = executeFailing("mh:write", "x\n.\n");
-        assertTrue(refused, refused.contains("does not open the entries"));
+        assertTrue(refused, refused.contains("unlock it first"));
 
-        execute("mh:lock", "");
         execute("mh:unlock", PASSWORD + "\n");
         assertTrue(execute("mh:entries", "").contains("Only for the right password."));
     }

@@ -20,15 +20,32 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface Journal {
 
     /**
-     * Derives the key for this journal's salt (slow by design: PBKDF2 with
-     * 600,000 iterations) and keeps it, and the password, in memory until {@link #lock()}.
+     * Unlocks with the password of the entries already in the journal. The password is tried on the newest entry
+     * of each salt among the newest entries (slow by design: PBKDF2 with 600,000 iterations per salt) and taken
+     * only if it opens at least one; the keys and the password stay in memory until {@link #lock()}.
      *
      * @param password the password; the journal keeps its own copy, the caller may clear it
-     * @return whether earlier entries written on this device open with it
+     * @return what the password opened
+     * @throws WrongPasswordException   if the journal holds entries and the password opens none of those tried
+     * @throws NewJournalException      if the journal holds no entries yet: its first password is chosen with
+     *                                  {@link #choosePassword}
      * @throws IllegalArgumentException if the password is empty
      * @throws StoreException           if the store cannot be read to check the password
      */
-    UnlockResult unlock(char[] password) throws StoreException;
+    UnlockResult unlock(char[] password) throws WrongPasswordException, NewJournalException, StoreException;
+
+    /**
+     * Unlocks a journal that holds no entries yet with its first password, typed twice. If entries have arrived
+     * (by sync) meanwhile, this is {@link #unlock}: the password must open them.
+     *
+     * @param password the new password
+     * @param repeated the same, typed again
+     * @return what the password opened ({@code newJournal} when there was nothing to check)
+     * @throws IllegalArgumentException if the password is empty or the two differ
+     * @throws WrongPasswordException   if entries have arrived meanwhile and the password opens none of them
+     * @throws StoreException           if the store cannot be read
+     */
+    UnlockResult choosePassword(char[] password, char[] repeated) throws WrongPasswordException, StoreException;
 
     /**
      * Forgets the password and every derived key.
@@ -46,8 +63,9 @@ public interface Journal {
      * @param text the entry text
      * @param mood {@code null} or 1 to 5
      * @return the entry as stored, decrypted
-     * @throws JournalLockedException if the journal is locked, or unlocked with a password
-     *                                that does not open this device's earlier entries
+     * @throws JournalLockedException if the journal is locked, or its password has not opened any entry
+     *                                written on another device while such entries are there (they arrived
+     *                                by sync after a new journal's password was chosen)
      * @throws EntryRejectedException if the entry breaks a rule (a mood out of range, say)
      * @throws StoreException         if it could not be stored (nothing changed)
      */

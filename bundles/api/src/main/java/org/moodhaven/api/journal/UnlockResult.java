@@ -1,10 +1,17 @@
 package org.moodhaven.api.journal;
 
 /**
- * What unlocking found out about the password.
+ * What unlocking found out about the password. The journal tries it on the newest entry of each salt it meets
+ * among its newest entries (one salt per device that wrote entries), a few salts at most.
  *
- * @param checked  whether an earlier entry written with this journal's salt existed to check against
- * @param matches  whether the password opened it ({@code true} when nothing could be checked)
+ * @param newJournal    whether the journal held no entries, so the password became its first one
+ * @param saltsChecked  how many salts' newest entries the password was tried on
+ * @param saltsOpened   how many of those it opened (at least one, unless {@code newJournal})
  */
-public record UnlockResult(boolean checked, boolean matches) {
+public record UnlockResult(boolean newJournal, int saltsChecked, int saltsOpened) {
+
+    /** @return whether some entries were written with another password and stay unreadable with this one */
+    public boolean someUnreadable() {
+        return saltsOpened < saltsChecked;
+    }
 }

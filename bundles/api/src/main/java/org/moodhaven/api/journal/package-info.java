@@ -1,6 +1,6 @@
 /** The person's journal: entries encrypted with their password (PROTOCOL.md section 7). */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.moodhaven.api.journal;
 
 import org.osgi.annotation.bundle.Export;

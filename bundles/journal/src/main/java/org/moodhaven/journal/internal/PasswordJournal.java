@@ -3,6 +3,7 @@ package org.moodhaven.journal.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -20,8 +21,10 @@ import org.moodhaven.api.journal.JournalLockedException;
 import org.moodhaven.api.journal.JournalPage;
 import org.moodhaven.api.journal.JournalStatus;
 import org.moodhaven.api.journal.JournalVersion;
+import org.moodhaven.api.journal.NewJournalException;
 import org.moodhaven.api.journal.Readability;
 import org.moodhaven.api.journal.UnlockResult;
+import org.moodhaven.api.journal.WrongPasswordException;
 import org.moodhaven.api.node.NodeClock;
 import org.moodhaven.api.node.NodeSettings;
 import org.moodhaven.api.store.EntryPage;
@@ -66,8 +69,13 @@ public final class PasswordJournal implements Journal {
 
     private static final Logger LOG = LoggerFactory.getLogger(PasswordJournal.class);
     private static final String LOCKED_MESSAGE = "the journal is locked: unlock it first (mh:unlock)";
-    private static final String MISMATCH_MESSAGE = "this password does not open the entries already written on "
-            + "this device, so writing is off (one password per journal); lock, then unlock with the right password";
+    private static final String WRONG_MESSAGE = "Wrong password: it opens none of the entries in this journal "
+            + "(one password per journal, the same on every device). Nothing was changed; try again.";
+    private static final String NEW_MESSAGE = "this journal has no entries yet: choose its password by typing it "
+            + "twice (mh:unlock asks twice); it cannot be recovered if forgotten";
+    private static final String FOREIGN_MESSAGE = "entries written on your other devices are here, and this "
+            + "password opens none of them, so writing is off (a new entry would be unreadable there); run mh:lock, "
+            + "then mh:unlock with the password of your other devices";
     private static final int ID_BYTES = 16;
 
     @ObjectClassDefinition(name = "MoodHaven journal", description = "The password-encrypted journal")
@@ -79,8 +87,8 @@ public final class PasswordJournal implements Journal {
         int maxKeys() default 32;
 
         @AttributeDefinition(name = "Entries checked at unlock",
-                description = "How many of the newest entries are searched for one written on this device, to "
-                        + "tell whether the password is the right one")
+                description = "How many of the newest entries are searched for the newest entry of each device "
+                        + "(each salt), which the password must open to be taken")
         int unlockCheckEntries() default 500;
     }
 
@@ -108,8 +116,13 @@ public final class PasswordJournal implements Journal {
     private String salt;
     /** Guarded by {@code this}: a private copy of the password while unlocked, else {@code null}. */
     private char[] password;
-    /** Guarded by {@code this}: whether the password opens this device's earlier entries. */
-    private boolean passwordMatches = true;
+    /** Guarded by {@code this}: whether the password has opened an entry written with another salt (device). */
+    private boolean opensOtherDevices;
+    /**
+     * Guarded by {@code this}: the store's highest seq when it was last seen to hold no entry of another salt
+     * (while {@link #opensOtherDevices} is false), or -1; writes re-check only when something else arrived.
+     */
+    private long checkedUpToSeq = -1;
     /** Content keys by salt (standard base64); emptied on lock. */
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
 
@@ -160,44 +173,68 @@ public final class PasswordJournal implements Journal {
     }
 
     @Override
-    public UnlockResult unlock(char[] candidate) throws StoreException {
+    public UnlockResult unlock(char[] candidate) throws WrongPasswordException, NewJournalException, StoreException {
+        requireNonEmpty(candidate);
+        List<Entry> samples = PasswordSamples.newestPerSalt(store(), knownSalt(), unlockCheckEntries);
+        if (samples.isEmpty()) {
+            throw new NewJournalException(NEW_MESSAGE);
+        }
+        return open(candidate, samples);
+    }
+
+    @Override
+    public UnlockResult choosePassword(char[] candidate, char[] repeated)
+            throws WrongPasswordException, StoreException {
+        requireNonEmpty(candidate);
+        if (!Arrays.equals(candidate, repeated)) {
+            throw new IllegalArgumentException("the two passwords differ: nothing was changed; type the same "
+                    + "password twice");
+        }
+        return open(candidate, PasswordSamples.newestPerSalt(store(), knownSalt(), unlockCheckEntries));
+    }
+
+    private static void requireNonEmpty(char[] candidate) {
         if (candidate == null || candidate.length == 0) {
             throw new IllegalArgumentException("the password must not be empty");
         }
+    }
+
+    /**
+     * Tries the password on each sample (one key derivation per salt) and takes it if it opens one, or if
+     * there are none; the keys that opened something are kept.
+     */
+    private UnlockResult open(char[] candidate, List<Entry> samples) throws WrongPasswordException {
+        Map<String, byte[]> opened = new HashMap<>();
+        boolean otherDevices = false;
+        for (Entry sample : samples) {
+            byte[] key = ContentCipher.deriveKey(crypto, candidate, ContentCipher.saltOf(sample.content()).get());
+            if (ContentCipher.decrypt(crypto, key, sample.id(), sample.content()).isPresent()) {
+                opened.put(sample.contentSalt(), key);
+                otherDevices |= !sample.contentSalt().equals(knownSalt());
+            } else {
+                Arrays.fill(key, (byte) 0);
+            }
+        }
+        if (!samples.isEmpty() && opened.isEmpty()) {
+            throw new WrongPasswordException(WRONG_MESSAGE);
+        }
+        UnlockResult result = new UnlockResult(samples.isEmpty(), samples.size(), opened.size());
         String ownSalt = salt();
-        byte[] ownKey = ContentCipher.deriveKey(crypto, candidate, Base64.getDecoder().decode(ownSalt));
-        UnlockResult result = check(ownSalt, ownKey);
+        if (!opened.containsKey(ownSalt)) {
+            opened.put(ownSalt, ContentCipher.deriveKey(crypto, candidate, Base64.getDecoder().decode(ownSalt)));
+        }
         synchronized (this) {
             forget();
             password = candidate.clone();
-            passwordMatches = result.matches();
-            keys.put(ownSalt, ownKey);
+            opensOtherDevices = otherDevices;
+            keys.putAll(opened);
         }
         events.post(EventTopics.JOURNAL_UNLOCKED, Map.of());
-        if (!result.matches()) {
-            LOG.warn("journal unlocked with a password that does not open this device's earlier entries");
+        if (result.someUnreadable()) {
+            LOG.warn("journal unlocked; {} of the {} devices' newest entries tried do not open with its password",
+                    result.saltsChecked() - result.saltsOpened(), result.saltsChecked());
         }
         return result;
-    }
-
-    /** Tries the new key on the newest entry written with this journal's salt. */
-    private UnlockResult check(String ownSalt, byte[] ownKey) throws StoreException {
-        JournalStore current = store();
-        String cursor = null;
-        int seen = 0;
-        do {
-            EntryPage page = current.list(Math.min(100, unlockCheckEntries - seen), cursor);
-            for (StoredEntry stored : page.entries()) {
-                Entry entry = stored.entry();
-                if (ownSalt.equals(entry.contentSalt())) {
-                    boolean opens = ContentCipher.decrypt(crypto, ownKey, entry.id(), entry.content()).isPresent();
-                    return new UnlockResult(true, opens);
-                }
-            }
-            seen += page.entries().size();
-            cursor = page.next();
-        } while (cursor != null && seen < unlockCheckEntries);
-        return new UnlockResult(false, true);
     }
 
     @Override
@@ -220,7 +257,8 @@ public final class PasswordJournal implements Journal {
         }
         keys.values().forEach(key -> Arrays.fill(key, (byte) 0));
         keys.clear();
-        passwordMatches = true;
+        opensOtherDevices = false;
+        checkedUpToSeq = -1;
     }
 
     @Override
@@ -266,6 +304,7 @@ public final class PasswordJournal implements Journal {
     }
 
     private JournalEntry stored(StoredEntry stored) {
+        noteOwnWrite(stored.seq());
         events.post(EventTopics.ENTRIES_CHANGED_LOCALLY, Map.of(EventTopics.COUNT, 1, EventTopics.SEQ, stored.seq()));
         return view(stored.entry());
     }
@@ -286,14 +325,65 @@ public final class PasswordJournal implements Journal {
      *         overwrites it when done. A copy, because a lock (or unlock) while the write is under way
      *         overwrites the cached key, and sealing with the wiped key would store an entry no password opens.
      */
-    private synchronized byte[] writingKey() throws JournalLockedException {
-        if (password == null) {
-            throw new JournalLockedException(LOCKED_MESSAGE);
+    private byte[] writingKey() throws JournalLockedException, StoreException {
+        synchronized (this) {
+            if (password == null) {
+                throw new JournalLockedException(LOCKED_MESSAGE);
+            }
+            if (opensOtherDevices) {
+                return keys.get(salt).clone();
+            }
         }
-        if (!passwordMatches) {
-            throw new JournalLockedException(MISMATCH_MESSAGE);
+        requireOpensOtherDevices();
+        synchronized (this) {
+            if (password == null) {
+                throw new JournalLockedException(LOCKED_MESSAGE);
+            }
+            return keys.get(salt).clone();
         }
-        return keys.get(salt).clone();
+    }
+
+    /**
+     * A password chosen for an empty journal (or one that so far met only this device's entries) must still
+     * open what other devices wrote, once their entries arrive by sync: otherwise writing would spread entries
+     * that no other device opens. Checked again only when the store has changed since it last held none.
+     */
+    private void requireOpensOtherDevices() throws JournalLockedException, StoreException {
+        JournalStore current = store();
+        long highest = current.highestSeq();
+        synchronized (this) {
+            if (highest == checkedUpToSeq) {
+                return;
+            }
+        }
+        boolean othersSeen = false;
+        for (Entry sample : PasswordSamples.newestPerSalt(current, salt(), unlockCheckEntries)) {
+            if (sample.contentSalt().equals(salt())) {
+                continue;
+            }
+            othersSeen = true;
+            boolean opens = keyFor(sample)
+                    .flatMap(key -> ContentCipher.decrypt(crypto, key, sample.id(), sample.content())).isPresent();
+            if (opens) {
+                synchronized (this) {
+                    opensOtherDevices = password != null;
+                }
+                return;
+            }
+        }
+        if (othersSeen) {
+            throw new JournalLockedException(FOREIGN_MESSAGE);
+        }
+        synchronized (this) {
+            checkedUpToSeq = password == null ? -1 : highest;
+        }
+    }
+
+    /** Records that this journal's own write is all that changed since the last check. */
+    private synchronized void noteOwnWrite(long seq) {
+        if (checkedUpToSeq >= 0 && seq == checkedUpToSeq + 1) {
+            checkedUpToSeq = seq;
+        }
     }
 
     @Override
@@ -373,6 +463,11 @@ public final class PasswordJournal implements Journal {
         }
     }
 
+    /** @return the salt new entries are written with, or {@code null} before the first unlock made one */
+    private synchronized String knownSalt() {
+        return salt;
+    }
+
     @Override
     public synchronized String salt() {
         if (salt == null) {
@@ -384,13 +479,15 @@ public final class PasswordJournal implements Journal {
     @Override
     public JournalStatus status() {
         JournalStore currentStore = store;
-        boolean unlocked;
-        boolean matches;
-        synchronized (this) {
-            unlocked = password != null;
-            matches = passwordMatches;
+        boolean empty = false;
+        if (currentStore != null) {
+            try {
+                empty = currentStore.list(1, null).entries().isEmpty();
+            } catch (StoreException e) {
+                LOG.debug("the store could not tell whether the journal is empty", e);
+            }
         }
-        return new JournalStatus(unlocked, matches, currentStore == null ? "none available" : currentStore.name(),
+        return new JournalStatus(isUnlocked(), empty, currentStore == null ? "none available" : currentStore.name(),
                 currentStore == null ? "-" : currentStore.storeId(), crypto.name());
     }
 

@@ -48,8 +48,10 @@ import org.moodhaven.api.journal.JournalEntry;
 import org.moodhaven.api.journal.JournalLockedException;
 import org.moodhaven.api.journal.JournalPage;
 import org.moodhaven.api.journal.JournalVersion;
+import org.moodhaven.api.journal.NewJournalException;
 import org.moodhaven.api.journal.Readability;
 import org.moodhaven.api.journal.UnlockResult;
+import org.moodhaven.api.journal.WrongPasswordException;
 import org.moodhaven.api.node.NodeClock;
 import org.moodhaven.api.store.EntryRejectedException;
 import org.moodhaven.api.store.JournalStore;
@@ -125,10 +127,10 @@ class PasswordJournalTest {
         UnlockResult unlocked = journal.unlock(PASSWORD.toCharArray());
         JournalEntry read = journal.read(id).orElseThrow();
 
-        assertEquals(new UnlockResult(false, true), unlocked, "nothing was written with this journal's salt yet");
+        assertEquals(new UnlockResult(false, 1, 1), unlocked, "the vector's entry is the one there is to try");
         assertEquals(Readability.READABLE, read.state());
         assertEquals(TestVectors.text("/content/plaintext"), read.text());
-        assertEquals(List.of(journal.salt(), VECTOR_SALT), crypto.derivedSalts());
+        assertEquals(List.of(VECTOR_SALT, journal.salt()), crypto.derivedSalts());
         assertArrayEquals(VECTOR_KEY, crypto.keyFor(VECTOR_SALT), "the journal derived the vector's key");
         assertEquals(Readability.READABLE, journal.list(10, null).entries().get(0).state());
         assertEquals(2, crypto.derivations().size(), "the key is cached, not derived per read");
@@ -139,7 +141,7 @@ class PasswordJournalTest {
     @Test
     void writeStoresOnlyCiphertextUnderTheJournalSaltBoundToTheEntryId() throws Exception {
         String text = "Walked to the lighthouse with Marguerite; slow breathing helped.";
-        journal.unlock(PASSWORD.toCharArray());
+        chooseThePassword();
 
         JournalEntry written = journal.write(text, 4);
 
@@ -183,7 +185,7 @@ class PasswordJournalTest {
 
     @Test
     void writeRefusesWhatBreaksARuleAndStoresNothing() throws Exception {
-        journal.unlock(PASSWORD.toCharArray());
+        chooseThePassword();
         events.clear();
 
         EntryRejectedException noText = assertThrows(EntryRejectedException.class, () -> journal.write(null, 3));
@@ -248,62 +250,121 @@ class PasswordJournalTest {
     // ---- the password ----
 
     @Test
-    void aWrongPasswordShowsEntriesAsUnreadableAndWritesNothing() throws Exception {
-        journal.unlock(PASSWORD.toCharArray());
+    void aWrongPasswordIsRefusedAndChangesNothing() throws Exception {
+        chooseThePassword();
         JournalEntry first = journal.write("only the right password opens this", 2);
         journal.lock();
+        events.clear();
         StoredEntry before = store.get(first.id()).orElseThrow();
-        long count = store.count();
         long highestSeq = store.highestSeq();
 
-        UnlockResult wrong = journal.unlock(WRONG_PASSWORD.toCharArray());
+        WrongPasswordException wrong = assertThrows(WrongPasswordException.class,
+                () -> journal.unlock(WRONG_PASSWORD.toCharArray()));
 
-        assertEquals(new UnlockResult(true, false), wrong);
-        assertTrue(journal.isUnlocked());
-        assertTrue(journal.status().unlocked());
-        assertFalse(journal.status().passwordMatches());
-        JournalEntry listed = journal.list(10, null).entries().get(0);
-        assertEquals(Readability.UNREADABLE, listed.state());
-        assertNull(listed.text());
-        assertEquals(Readability.UNREADABLE, journal.read(first.id()).orElseThrow().state());
-        List<Executable> writes = List.of(
-                () -> journal.write("would be unreadable with the right password", 3),
-                () -> journal.edit(first.id(), "would be unreadable with the right password", 3),
-                () -> journal.restore(first.id(), 1));
-        for (Executable write : writes) {
-            JournalLockedException refused = assertThrows(JournalLockedException.class, write);
-            assertTrue(refused.getMessage().contains("does not open"), refused.getMessage());
-            assertTrue(refused.getMessage().contains("unlock with the right password"), refused.getMessage());
-        }
-        assertEquals(count, store.count());
+        assertTrue(wrong.getMessage().startsWith("Wrong password"), wrong.getMessage());
+        assertFalse(journal.isUnlocked());
+        assertEquals(Readability.LOCKED, journal.read(first.id()).orElseThrow().state());
+        assertThrows(JournalLockedException.class, () -> journal.write("never written", 3));
         assertEquals(highestSeq, store.highestSeq());
         assertEquals(before, store.get(first.id()).orElseThrow(), "the entry is not changed");
-        assertEquals(List.of(), journal.history(first.id()), "no version was replaced");
+        assertEquals(List.of(), events.topics(), "a refused password unlocks nothing");
+        for (RecordingCryptoProvider.Derivation derivation : crypto.derivations().subList(1, 2)) {
+            assertArrayEquals(new byte[32], derivation.returned(), "the wrong password's key is overwritten");
+        }
+
+        assertEquals(new UnlockResult(false, 1, 1), journal.unlock(PASSWORD.toCharArray()));
+        assertEquals("only the right password opens this", journal.read(first.id()).orElseThrow().text());
+        clock.advance(Duration.ofMinutes(1));
+        JournalEntry second = journal.write("and writing works", 4);
+        assertEquals(Readability.READABLE, journal.read(second.id()).orElseThrow().state());
+    }
+
+    @Test
+    void aJournalWhoseEntriesAllCameFromAnotherDeviceTakesOnlyThatDevicesPassword() throws Exception {
+        store.merge(List.of(foreign("from-a-1", SALT_A, "written on the laptop", 2),
+                foreign("from-a-2", SALT_A, "also on the laptop", 1)));
+        assertFalse(journal.status().empty());
+
+        assertThrows(WrongPasswordException.class, () -> journal.unlock(WRONG_PASSWORD.toCharArray()));
+        assertThrows(WrongPasswordException.class,
+                () -> journal.choosePassword(WRONG_PASSWORD.toCharArray(), WRONG_PASSWORD.toCharArray()),
+                "a password is never chosen over entries that are there");
+        assertFalse(journal.isUnlocked());
+        assertEquals(2, store.count());
+
+        assertEquals(new UnlockResult(false, 1, 1), journal.unlock(PASSWORD.toCharArray()));
+        JournalEntry written = journal.write("written on the desktop", 3);
+        assertEquals("written on the desktop", journal.read(written.id()).orElseThrow().text());
+        assertEquals("also on the laptop", journal.read("from-a-2").orElseThrow().text());
+    }
+
+    @Test
+    void aNewJournalTakesItsFirstPasswordOnlyTypedTwice() throws Exception {
+        assertTrue(journal.status().empty());
+        NewJournalException notYet = assertThrows(NewJournalException.class,
+                () -> journal.unlock(PASSWORD.toCharArray()));
+        assertTrue(notYet.getMessage().contains("twice"), notYet.getMessage());
+        IllegalArgumentException differ = assertThrows(IllegalArgumentException.class,
+                () -> journal.choosePassword(PASSWORD.toCharArray(), WRONG_PASSWORD.toCharArray()));
+        assertTrue(differ.getMessage().contains("differ"), differ.getMessage());
+        assertFalse(journal.isUnlocked());
+        assertFalse(Files.exists(data.resolve(JournalSaltFile.FILE_NAME)), "nothing is made for a typo");
+
+        assertEquals(new UnlockResult(true, 0, 0), chooseThePassword());
+        journal.write("the first entry", 3);
+        assertFalse(journal.status().empty());
+    }
+
+    @Test
+    void entriesArrivingAfterANewPasswordWasChosenStopWritesWithAPasswordThatDoesNotOpenThem() throws Exception {
+        journal.choosePassword(WRONG_PASSWORD.toCharArray(), WRONG_PASSWORD.toCharArray());
+        JournalEntry typo = journal.write("written before the laptop's entries arrived", 3);
+        store.merge(List.of(foreign("from-a", SALT_A, "written on the laptop", 30)));
+        long highestSeq = store.highestSeq();
+
+        JournalLockedException refused = assertThrows(JournalLockedException.class,
+                () -> journal.write("would be unreadable on the laptop", 3));
+
+        assertTrue(refused.getMessage().contains("other devices"), refused.getMessage());
+        assertEquals(highestSeq, store.highestSeq(), "nothing was written");
+        assertThrows(JournalLockedException.class, () -> journal.edit(typo.id(), "no", 3));
 
         journal.lock();
         UnlockResult right = journal.unlock(PASSWORD.toCharArray());
-
-        assertEquals(new UnlockResult(true, true), right);
-        assertTrue(journal.status().passwordMatches());
-        JournalEntry readable = journal.read(first.id()).orElseThrow();
-        assertEquals(Readability.READABLE, readable.state());
-        assertEquals("only the right password opens this", readable.text());
+        assertEquals(new UnlockResult(false, 2, 1), right, "the typo's entry stays unreadable");
+        assertTrue(right.someUnreadable());
         clock.advance(Duration.ofMinutes(1));
-        JournalEntry second = journal.write("and writing works again", 4);
-        assertEquals(Readability.READABLE, journal.read(second.id()).orElseThrow().state());
-        assertEquals(count + 1, store.count());
+        journal.write("readable everywhere", 4);
+        assertEquals(highestSeq + 1, store.highestSeq());
+    }
+
+    @Test
+    void aWrongPasswordCostsAFewDerivationsAtMostWhateverSaltsArrived() throws Exception {
+        List<Entry> fromManyDevices = new ArrayList<>();
+        for (int device = 0; device < 9; device++) {
+            String deviceSalt = salt(0x60 + device);
+            fromManyDevices.add(entry("device-" + device, ContentCipher.encrypt(JDK, JDK.randomBytes(32), deviceSalt,
+                    "device-" + device, "another password"), device + 1));
+        }
+        store.merge(fromManyDevices);
+
+        assertThrows(WrongPasswordException.class, () -> journal.unlock(WRONG_PASSWORD.toCharArray()));
+
+        assertEquals(PasswordSamples.MOST_SALTS, crypto.derivations().size());
+        for (RecordingCryptoProvider.Derivation derivation : crypto.derivations()) {
+            assertArrayEquals(new byte[32], derivation.returned(), "key of " + derivation.salt() + " overwritten");
+        }
     }
 
     @Test
     void lockForgetsThePasswordAndOverwritesEveryKey() throws Exception {
-        journal.unlock(PASSWORD.toCharArray());
+        chooseThePassword();
         JournalEntry written = journal.write("forgotten on lock", 1);
 
         journal.lock();
 
         assertFalse(journal.isUnlocked());
         assertFalse(journal.status().unlocked());
-        assertTrue(journal.status().passwordMatches());
         assertEquals(1, crypto.derivations().size());
         assertArrayEquals(new byte[32], crypto.derivations().get(0).returned(), "the key was overwritten");
         JournalEntry read = journal.read(written.id()).orElseThrow();
@@ -321,9 +382,9 @@ class PasswordJournalTest {
         Path file = data.resolve(JournalSaltFile.FILE_NAME);
         assertFalse(Files.exists(file));
 
-        UnlockResult first = journal.unlock(PASSWORD.toCharArray());
+        UnlockResult first = chooseThePassword();
 
-        assertEquals(new UnlockResult(false, true), first, "an empty journal has nothing to check against");
+        assertEquals(new UnlockResult(true, 0, 0), first, "an empty journal has nothing to check against");
         assertTrue(Files.exists(file));
         if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
             assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
@@ -339,7 +400,7 @@ class PasswordJournalTest {
         assertEquals(salt, reopened.salt());
         UnlockResult again = reopened.unlock(PASSWORD.toCharArray());
 
-        assertEquals(new UnlockResult(true, true), again, "the entry written with the kept salt was checked");
+        assertEquals(new UnlockResult(false, 1, 1), again, "the entry written with the kept salt was checked");
         assertEquals("kept across restarts", reopened.read(written.id()).orElseThrow().text());
         assertArrayEquals(saved, Files.readAllBytes(file), "the salt file is never rewritten");
         try (var files = Files.list(data)) {
@@ -368,7 +429,7 @@ class PasswordJournalTest {
     @Test
     void entriesFromOtherDevicesReadWithOneKeyPerDistinctSaltDerivedOnce() throws Exception {
         char[] password = PASSWORD.toCharArray();
-        journal.unlock(password);
+        journal.choosePassword(password, PASSWORD.toCharArray());
         Arrays.fill(password, '\0'); // the journal keeps its own copy
         JournalEntry own = journal.write("written here", 3);
         byte[] strangerKey = JDK.randomBytes(32);
@@ -409,7 +470,7 @@ class PasswordJournalTest {
     @Test
     void maxKeysCapsTheSaltsThatGetAKeyOwnSaltIncluded() throws Exception {
         journal = journal(Configs.of(PasswordJournal.Config.class, "maxKeys", 2));
-        journal.unlock(PASSWORD.toCharArray());
+        chooseThePassword();
         JournalEntry own = journal.write("written here", null);
         store.merge(List.of(
                 foreign("from-b", SALT_B, "device B", 1),
@@ -432,7 +493,7 @@ class PasswordJournalTest {
 
     @Test
     void aLockArrivingWhileAWriteIsUnderwayDoesNotSealTheEntryWithTheWipedKey() throws Exception {
-        journal.unlock(PASSWORD.toCharArray());
+        chooseThePassword();
         byte[] ownKey = crypto.keyFor(journal.salt());
         JournalEntry first = journal.write("first", 1);
 
@@ -441,7 +502,7 @@ class PasswordJournalTest {
         crypto.beforeNextRandom(AesGcm.NONCE_LENGTH, journal::lock);
         JournalEntry written = journal.write("written as the journal locks", 2);
         assertFalse(journal.isUnlocked());
-        assertEquals(new UnlockResult(true, true), journal.unlock(PASSWORD.toCharArray()),
+        assertEquals(new UnlockResult(false, 1, 1), journal.unlock(PASSWORD.toCharArray()),
                 "the newest entry opens with the right password");
         crypto.beforeNextRandom(AesGcm.NONCE_LENGTH, journal::lock);
         clock.advance(Duration.ofMinutes(1));
@@ -463,7 +524,7 @@ class PasswordJournalTest {
 
     @Test
     void editKeepsWhatItDoesNotReplaceAndHistoryAndRestoreBringTheOldTextBack() throws Exception {
-        journal.unlock(PASSWORD.toCharArray());
+        chooseThePassword();
         String salt = journal.salt();
         String created = Timestamps.format(START.minus(Duration.ofDays(1)));
         store.writeLocal(new Entry("kept-fields", created, created,
@@ -519,7 +580,7 @@ class PasswordJournalTest {
 
     @Test
     void swappingTheProviderStoreOrClockWhileUnlockedKeepsTheJournalUnlocked() throws Exception {
-        journal.unlock(PASSWORD.toCharArray());
+        chooseThePassword();
         JournalEntry before = journal.write("before the swap", 3);
         CryptoProvider bc = new BouncyCastleCryptoProvider(Configs.of(BouncyCastleCryptoProvider.Config.class));
 
@@ -563,7 +624,7 @@ class PasswordJournalTest {
         assertFalse(journal.isUnlocked(), "an unlock that could not check changes nothing");
 
         journal.bind(store, crypto, clock);
-        journal.unlock(PASSWORD.toCharArray());
+        chooseThePassword();
         JournalEntry first = journal.write("before the store went away", 1);
         long seq = store.highestSeq();
         events.clear();
@@ -594,14 +655,15 @@ class PasswordJournalTest {
         JournalEntry second = journal.write("after the store came back", 2);
         assertEquals(Readability.READABLE, journal.read(second.id()).orElseThrow().state());
         assertEquals(2, store.count());
-        assertEquals(2, crypto.derivations().size(), "one per unlock, none for the rebinding");
+        assertEquals(1, crypto.derivations().size(), "one for the unlock, none for the unlock that could not "
+                + "check nor for the rebinding");
     }
 
     // ---- events ----
 
     @Test
     void unlockWritesAndLockArePostedWithoutText() throws Exception {
-        journal.unlock(PASSWORD.toCharArray());
+        chooseThePassword();
         JournalEntry written = journal.write("event one", 1);
         long writeSeq = store.get(written.id()).orElseThrow().seq();
         clock.advance(Duration.ofMinutes(1));
@@ -636,6 +698,11 @@ class PasswordJournalTest {
     }
 
     // ---- helpers ----
+
+    /** Unlocks the empty journal with its first password, typed twice. */
+    private UnlockResult chooseThePassword() throws Exception {
+        return journal.choosePassword(PASSWORD.toCharArray(), PASSWORD.toCharArray());
+    }
 
     private PasswordJournal journal(PasswordJournal.Config config) {
         PasswordJournal opened = new PasswordJournal(config, new TestNodeSettings(data));

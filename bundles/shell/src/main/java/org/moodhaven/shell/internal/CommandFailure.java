@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import org.moodhaven.api.identity.TrustStoreException;
 import org.moodhaven.api.journal.JournalLockedException;
+import org.moodhaven.api.journal.WrongPasswordException;
 import org.moodhaven.api.store.EntryRejectedException;
 import org.moodhaven.api.store.StoreException;
 import org.slf4j.Logger;
@@ -48,7 +49,8 @@ final class CommandFailure extends Exception {
     static <T> T run(Callable<T> body) throws CommandFailure {
         try {
             return body.call();
-        } catch (JournalLockedException | EntryRejectedException | StoreException | TrustStoreException
+        } catch (JournalLockedException | WrongPasswordException | EntryRejectedException | StoreException
+                 | TrustStoreException
                  | org.moodhaven.api.pairing.PairingException
                  | org.moodhaven.api.discovery.PeerDirectoryException
                  | NoSuchElementException | IllegalArgumentException | java.io.IOException e) {

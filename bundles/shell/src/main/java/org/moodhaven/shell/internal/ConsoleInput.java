@@ -105,6 +105,13 @@ final class ConsoleInput {
         }
     }
 
+    /**
+     * @param line a line to show before asking, e.g. what the answer is for
+     */
+    void println(String line) {
+        console().println(line);
+    }
+
     private void prompt(String prompt) {
         PrintStream out = console();
         out.print(prompt);

@@ -14,6 +14,7 @@ import org.moodhaven.api.journal.JournalEntry;
 import org.moodhaven.api.journal.JournalLockedException;
 import org.moodhaven.api.journal.JournalPage;
 import org.moodhaven.api.journal.JournalVersion;
+import org.moodhaven.api.journal.NewJournalException;
 import org.moodhaven.api.journal.Readability;
 import org.moodhaven.api.journal.UnlockResult;
 import org.moodhaven.api.store.EntryRejectedException;
@@ -74,18 +75,29 @@ public final class JournalCommands {
                 if (password.length == 0) {
                     return "Nothing typed: the journal stays " + (journal.isUnlocked() ? "unlocked." : "locked.");
                 }
-                UnlockResult result = journal.unlock(password);
-                if (!result.matches()) {
-                    return "Unlocked, but this password does not open the entries already written on this device: "
-                            + "they show as unreadable and writing is off. Run mh:lock, then mh:unlock with the "
-                            + "right password.";
+                if (choosing) {
+                    repeated = input.readPassword("The same password again: ");
+                    return unlocked(journal.choosePassword(password, repeated));
                 }
-                return result.checked() ? "Journal unlocked." : "Journal unlocked (no earlier entry of this device "
-                        + "to check the password against: new entries will use this password).";
+                return unlocked(journal.unlock(password));
+            } catch (NewJournalException e) {
+                return "Nothing unlocked: the journal has no entries now, so its password is chosen by typing it "
+                        + "twice; run mh:unlock again.";
             } finally {
                 Arrays.fill(password, '\0');
+                Arrays.fill(repeated, '\0');
             }
         });
+    }
+
+    private static String unlocked(UnlockResult result) {
+        if (result.newJournal()) {
+            return "Journal unlocked with its new password.";
+        }
+        if (result.someUnreadable()) {
+            return "Journal unlocked. Some entries were written with another password and show as unreadable.";
+        }
+        return "Journal unlocked.";
     }
 
     /**
@@ -254,10 +266,6 @@ public final class JournalCommands {
     private void requireWritable() throws JournalLockedException {
         if (!journal.isUnlocked()) {
             throw new JournalLockedException("the journal is locked: unlock it first with mh:unlock");
-        }
-        if (!journal.status().passwordMatches()) {
-            throw new JournalLockedException("this password does not open the entries already written on this "
-                    + "device; run mh:lock, then mh:unlock with the right password");
         }
     }
 

@@ -133,9 +133,9 @@ public final class NodeCommands {
             StringBuilder out = new StringBuilder();
             out.append("device     ").append(self.deviceName()).append(" (").append(self.deviceId()).append(")\n");
             out.append("data       ").append(settings.dataFolder()).append('\n');
-            out.append("journal    ").append(!journalStatus.unlocked() ? "locked"
-                    : journalStatus.passwordMatches() ? "unlocked" : "unlocked, but the password does not match "
-                    + "this device's earlier entries (writing is off)").append('\n');
+            out.append("journal    ").append(journalStatus.unlocked() ? "unlocked"
+                    : journalStatus.empty() ? "locked, no entries yet (mh:unlock chooses its password)" : "locked")
+                    .append('\n');
             out.append("store      ").append(journalStatus.store()).append('\n');
             out.append("store id   ").append(journalStatus.storeId()).append('\n');
             if (currentStore != null) {
