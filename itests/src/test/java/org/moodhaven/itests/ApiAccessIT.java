@@ -97,7 +97,7 @@ class ApiAccessIT {
         String answer = request("GET /?token=" + token, "127.0.0.1:" + port, "");
         assertTrue(answer.startsWith("HTTP/1.1 303"), answer);
         String name = "moodhaven-api-" + port;
-        Matcher setCookie = Pattern.compile("\r\nSet-Cookie: " + name + "=([A-Za-z0-9_-]{43}); Path=/; HttpOnly; "
+        Matcher setCookie = Pattern.compile("\r\nSet-Cookie: " + name + "=([A-Za-z0-9_-]{43}); Path=/; Max-Age=34560000; HttpOnly; "
                 + "SameSite=Strict\r\n").matcher(answer);
         assertTrue(setCookie.find(), answer);
         assertFalse(answer.contains(token), "browsers send a cookie to every port of 127.0.0.1: " + answer);

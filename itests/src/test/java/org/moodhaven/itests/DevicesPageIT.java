@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +24,7 @@ import org.moodhaven.itests.browser.Browser;
 import org.moodhaven.tools.Await;
 import org.moodhaven.tools.TwoNodes;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -33,6 +38,12 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * device whose name is HTML shown as text. Both pages are opened at 127.0.0.1: cookies do not
  * tell ports apart, so this also holds that each node's cookie is named after its own port
  * (one node's start link does not log the other's page out).
+ * <p>
+ * And what a new user met (issue 17): feedback in the card it is about, in words, gone when it
+ * no longer holds; a pairing panel that follows the node and shows no finished or older session;
+ * each side told its own part; focus moved to what an action produced, and announced; Approve
+ * as the primary button; tap targets of 44 px on a phone; a dark theme; a styled page without
+ * the token.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DevicesPageIT {
@@ -121,7 +132,11 @@ class DevicesPageIT {
 
     private static void unlock() {
         click("#nav-journal");
+        BROWSER.await().until(driver -> "locked".equals(attribute("body", "data-journal")));
         type("#password", PASSWORD);
+        if (BROWSER.driver().findElement(By.id("password-repeat")).isDisplayed()) {
+            type("#password-repeat", PASSWORD); // a journal with no entries yet: its password, typed twice
+        }
         click("#unlock");
         BROWSER.await().until(driver -> "ready".equals(attribute("body", "data-journal")));
     }
@@ -129,6 +144,35 @@ class DevicesPageIT {
     private static WebElement entryContaining(String text) {
         return BROWSER.await().until(driver -> driver.findElements(By.cssSelector("#entries li.entry")).stream()
                 .filter(e -> e.getText().contains(text)).findFirst().orElse(null));
+    }
+
+    /** @return the text a person sees in the current page (hidden elements left out) */
+    private static String pageText() {
+        return String.valueOf(BROWSER.js().executeScript("return document.body.innerText"));
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    /** @return the id of the element that has the keyboard focus */
+    private static String focused() {
+        return String.valueOf(BROWSER.js().executeScript("return document.activeElement && document.activeElement.id"));
+    }
+
+    private static boolean shown(String css) {
+        return BROWSER.driver().findElements(By.cssSelector(css)).stream().anyMatch(WebElement::isDisplayed);
+    }
+
+    /** Reloads the current page and waits until its pairing card has drawn the node's pairing state. */
+    private static void reload() {
+        BROWSER.driver().navigate().refresh();
+        BROWSER.await().until(driver -> "locked".equals(attribute("body", "data-journal")));
+        BROWSER.await().until(driver -> "true".equals(attribute("#pair-panel", "data-checked")));
     }
 
     /** Starts pairing on the current page; answers {pin, port}. */
@@ -156,32 +200,72 @@ class DevicesPageIT {
         entryContaining(marker);
 
         String[] offer = showPin();
+        assertEquals("pair-offer", focused(), "Show a PIN moves the focus to the PIN it made");
+        String spelledPin = String.join(" ", offer[0].split(""));
+        assertTrue(textOf("#pair-announce").contains("PIN " + spelledPin), "the PIN is announced: "
+                + textOf("#pair-announce"));
+        assertEquals("status", attribute("#pair-announce", "role"));
         BROWSER.screenshot("pairing");
 
         on(tabB);
         click("#nav-devices");
-        type("#accept-host", "127.0.0.1");
-        type("#accept-port", offer[1]);
+        click("#pair-enter");
+        assertEquals("accept-address", focused());
+        assertTrue(textOf("#pair-nearby-note").startsWith("Looking for nearby devices is off"),
+                "the nodes run without mDNS: " + textOf("#pair-nearby-note"));
+        // A wrong PIN: said in the pairing card, in words, with the focus back on the PIN.
+        BROWSER.expectConsoleError("/api/pairing/accept .* 403");
+        String wrong = offer[0].equals("000000") ? "111111" : "000000";
+        type("#accept-address", "127.0.0.1:" + offer[1]);
+        type("#accept-pin", wrong);
+        click("#accept-submit");
+        BROWSER.await().until(driver -> textOf("#pair-message").startsWith("That PIN is not the one"));
+        assertEquals("error", attribute("#pair-message", "data-kind"));
+        assertTrue(textOf("#pair-message").contains("2 more wrong tries void it"), textOf("#pair-message"));
+        assertEquals("accept-pin", focused(), "the field to correct has the focus");
+        assertTrue(BROWSER.driver().findElement(By.cssSelector("#pair-panel #pair-message")).isDisplayed());
+        assertFalse(BROWSER.driver().findElement(By.id("status")).getText().contains("PIN"), "not in the shared line");
+        assertFalse(pageText().contains("Exception"), pageText());
+        // The next attempt clears it: the right PIN.
         type("#accept-pin", offer[0]);
         click("#accept-submit");
         String code = textOf("#accept-code");
         assertTrue(code.matches("\\d{4}"), code);
-        BROWSER.await().until(driver -> textOf("#accept-state").contains("Waiting for approval"));
+        BROWSER.await().until(driver -> textOf("#accept-state").equals("Waiting for \u201cKen's laptop\u201d to approve."));
+        assertFalse(shown("#pair-message"), "the wrong PIN's message went with the next attempt");
         assertEquals("\u201cKen's laptop\u201d", textOf("#accept-name"));
+        assertFalse(pageText().contains("wants to pair"), "the device that typed the PIN is not asked to approve: "
+                + pageText());
+        assertFalse(shown("#pair-approve"), "nor offered Approve");
+        assertTrue(textOf("#pair-announce").contains("Check code " + String.join(" ", code.split(""))),
+                textOf("#pair-announce"));
+        assertEquals("accept-result", focused(), "Pair moves the focus to the check code");
+        BROWSER.screenshot("pairing-waiting");
 
         on(tabA);
         BROWSER.await().until(driver -> code.equals(textOf("#pair-code")));
         assertEquals("Ken's desktop", textOf("#pair-request-name"));
+        assertEquals("\u201cKen's desktop\u201d wants to pair: compare the check code, then approve.",
+                textOf("#pair-request .step"));
         assertEquals(b.deviceId, textOf("#pair-request-id"));
+        assertTrue(visible("#pair-approve").getAttribute("class").contains("primary"));
+        assertFalse(visible("#pair-approve").getCssValue("background-color")
+                .equals(visible("#pair-decline").getCssValue("background-color")), "Approve does not look like Decline");
         BROWSER.screenshot("pairing-request");
         click("#pair-approve");
+        BROWSER.await().until(driver -> textOf("#pair-message").startsWith("Paired with \u201cKen's desktop\u201d."));
+        assertEquals("pair-message", focused(), "Approve moves the focus to its outcome");
         visible("#devices-trusted li[data-device-id='" + b.deviceId + "']");
-        BROWSER.await().until(driver -> textOf("#pair-state").startsWith("Paired with"));
+        assertEquals(1, occurrences(pageText(), "Paired with"), "one notice of the pairing: " + pageText());
+        assertFalse(shown("#pair-request"), "the request is gone once decided");
+        assertTrue(shown("#pair-start"), "the panel is back at its start");
         String syncPortOfA = textOf("#this-sync-port");
         assertEquals(String.valueOf(a.syncPort), syncPortOfA);
 
         on(tabB);
-        BROWSER.await().until(driver -> textOf("#accept-state").startsWith("Paired with"));
+        BROWSER.await().until(driver -> textOf("#pair-message").startsWith("Paired with \u201cKen's laptop\u201d."));
+        assertEquals(1, occurrences(pageText(), "Paired with"), pageText());
+        assertFalse(shown("#accept-result"), "no stale check code once paired");
         String trustedA = "#devices-trusted li[data-device-id='" + a.deviceId + "']";
         assertEquals("Ken's laptop", visible(trustedA + " .device-name").getText());
         // Without multicast B does not know A's sync port: added by address, as a person would.
@@ -224,8 +308,7 @@ class DevicesPageIT {
     void revokingADeviceOnThePageRemovesItAndItsNextSyncIsRefused() throws Exception {
         try (TwoNodes.Node phone = new TwoNodes.Node(folder, "phone").start("--name", "Ken's phone")) {
             on(tabA);
-            BROWSER.driver().navigate().refresh();
-            BROWSER.await().until(driver -> "locked".equals(attribute("body", "data-journal")));
+            reload();
             String[] offer = showPin();
             phone.api.post("/api/pairing/accept", "{\"host\":\"127.0.0.1\",\"port\":" + offer[1]
                     + ",\"pin\":\"" + offer[0] + "\"}");
@@ -242,13 +325,21 @@ class DevicesPageIT {
                     && "ok".equals(attribute("#sync-progress", "data-state")));
 
             click(trusted + " .revoke");
+            assertEquals("revoke-cancel", String.valueOf(BROWSER.js().executeScript(
+                    "return document.activeElement.className")).split(" ")[0], "the question has the focus");
             click(trusted + " .revoke-confirm");
             BROWSER.await().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(trusted), 0));
-            assertTrue(textOf("#status").contains("Revocation is local to this device"), textOf("#status"));
+            assertTrue(textOf("#trusted-card #trusted-message").contains("Revocation is local to this device"),
+                    textOf("#trusted-message"));
+            assertTrue(textOf("#trusted-message").startsWith("Revoked \u201cKen's phone\u201d"), textOf("#trusted-message"));
+            assertEquals("trusted-message", focused(), "Revoke moves the focus to what it did, not to the page");
             assertFalse(phone.deviceId.equals(attribute("#sync-progress", "data-device-id"))
                     && BROWSER.driver().findElement(By.id("sync-progress")).isDisplayed(),
                     "the revoked device's last sync is no longer shown");
             BROWSER.screenshot("devices-revoked");
+            click("#nav-journal");
+            click("#nav-devices");
+            assertFalse(shown("#trusted-message"), "another tab, and the message is gone");
 
             JsonNode after = phone.syncWith(a);
             assertFalse(after.get("ok").asBoolean(), after.toString());
@@ -263,21 +354,25 @@ class DevicesPageIT {
     void aDeviceNamedWithHtmlIsShownAsTextAndRunsNothing() throws Exception {
         try (TwoNodes.Node evil = new TwoNodes.Node(folder, "evil").start("--name", EVIL)) {
             on(tabA);
-            BROWSER.driver().navigate().refresh();
-            BROWSER.await().until(driver -> "locked".equals(attribute("body", "data-journal")));
+            reload();
             BROWSER.js().executeScript("window.ran = false; window.alert = () => { window.ran = true; };");
             String[] offer = showPin();
+            click("#nav-journal");
 
             evil.api.post("/api/pairing/accept", "{\"host\":\"127.0.0.1\",\"port\":" + offer[1]
                     + ",\"pin\":\"" + offer[0] + "\"}");
 
+            // On the journal page, a notice says that a device asks; it leads to the Devices page.
+            String notice = "#notices .notice[data-topic='pairing-request']";
+            BROWSER.await().until(driver -> textOf(notice).contains("\u201c" + EVIL + "\u201d wants to pair"));
+            click(notice + " button");
+            BROWSER.await().until(driver -> "devices".equals(attribute("body", "data-page")));
+            assertFalse(shown(notice), "the notice goes once the Devices page shows the request");
             BROWSER.await().until(driver -> EVIL.equals(textOf("#pair-request-name")));
-            BROWSER.await().until(driver -> driver.findElements(By.cssSelector("#notices .notice")).stream()
-                    .anyMatch(n -> n.getText().contains(EVIL)));
             click("#pair-approve");
             String trusted = "#devices-trusted li[data-device-id='" + evil.deviceId + "']";
             BROWSER.await().until(driver -> EVIL.equals(textOf(trusted + " .device-name")));
-            BROWSER.await().until(driver -> textOf("#pair-state").equals("Paired with \u201c" + EVIL + "\u201d."));
+            BROWSER.await().until(driver -> textOf("#pair-message").startsWith("Paired with \u201c" + EVIL + "\u201d."));
 
             assertEquals(0L, BROWSER.js().executeScript(
                     "return document.querySelectorAll('img:not(#pair-qr), [onerror]').length"),
@@ -297,8 +392,7 @@ class DevicesPageIT {
     @Test
     void aDeviceHoldingThePinsOneAttemptIsNamedByItsAddressInThePairingPanel() throws Exception {
         on(tabA);
-        BROWSER.driver().navigate().refresh();
-        BROWSER.await().until(driver -> "locked".equals(attribute("body", "data-journal")));
+        reload();
         String[] offer = showPin();
 
         // B expects another deviceId: it stops after round 1, leaving A's one attempt slot taken
@@ -313,7 +407,171 @@ class DevicesPageIT {
         BROWSER.screenshot("pairing-held");
 
         click("#pair-cancel");
-        BROWSER.await().until(driver -> textOf("#pair-state").equals("Pairing was cancelled."));
+        BROWSER.await().until(driver -> textOf("#pair-message").equals("Pairing cancelled: nothing was trusted."));
+        assertTrue(shown("#pair-start"), "the panel is back at its start");
         assertFalse(BROWSER.driver().findElement(By.id("pair-holder")).isDisplayed(), "a cancelled PIN has no holder");
+    }
+
+    @Test
+    void aFinishedPairingLeavesThePanelAtItsStartWithNoStaleRequestNotEvenAnOlderSessionOfTheNode() throws Exception {
+        try (TwoNodes.Node tablet = new TwoNodes.Node(folder, "tablet").start("--name", "Ken's tablet")) {
+            // First B types a PIN the tablet shows (B's node keeps that session, its check code and all) ...
+            JsonNode first = tablet.api.post("/api/pairing", "");
+            JsonNode asked = b.api.post("/api/pairing/accept", "{\"host\":\"127.0.0.1\",\"port\":"
+                    + first.get("port").asInt() + ",\"pin\":\"" + first.get("pin").asText() + "\"}");
+            String oldCode = asked.get("code").asText();
+            Await.until("the tablet sees B's request", Duration.ofSeconds(30),
+                    () -> "awaiting_approval".equals(tablet.api.get("/api/pairing").get("state").asText()));
+            tablet.api.post("/api/pairing/approve", "");
+            Await.until("B is paired as the device that typed the PIN", Duration.ofSeconds(30),
+                    () -> "paired".equals(b.api.get("/api/pairing").get("state").asText()));
+            b.api.delete("/api/trusted/" + tablet.deviceId);
+            tablet.api.delete("/api/trusted/" + b.deviceId);
+
+            // ... a page opened afterwards shows the start of pairing, not that finished session.
+            on(tabB);
+            reload();
+            click("#nav-devices");
+            assertTrue(shown("#pair-start") && shown("#pair-enter"), "Show a PIN and Enter a PIN are offered");
+            assertFalse(pageText().contains(oldCode), "no check code of a finished pairing: " + pageText());
+            assertFalse(shown("#accept-result") || shown("#pair-request") || shown("#pair-message"), pageText());
+
+            // Then B shows a PIN and the tablet types it: B's page asks, and is back at its start once approved.
+            String[] offer = showPin();
+            JsonNode request = tablet.api.post("/api/pairing/accept", "{\"host\":\"127.0.0.1\",\"port\":"
+                    + offer[1] + ",\"pin\":\"" + offer[0] + "\"}");
+            String code = request.get("code").asText();
+            BROWSER.await().until(driver -> code.equals(textOf("#pair-code")));
+            click("#pair-approve");
+            BROWSER.await().until(driver -> textOf("#pair-message").startsWith("Paired with \u201cKen's tablet\u201d."));
+            Await.until("the tablet learned it is approved", Duration.ofSeconds(30),
+                    () -> tablet.api.get("/api/trusted").toString().contains(b.deviceId));
+            assertFalse(shown("#pair-request"), "no request once decided");
+            assertTrue(shown("#pair-start"));
+
+            // Reloaded, whatever session the node answers for now (it keeps ended ones), the panel has no request.
+            reload();
+            click("#nav-devices");
+            assertTrue(shown("#pair-start") && shown("#pair-enter"));
+            assertFalse(shown("#pair-request") || shown("#accept-result") || shown("#pair-approve"), pageText());
+            assertFalse(pageText().contains("wants to pair") || pageText().contains(oldCode)
+                    || pageText().contains("Paired with"), pageText());
+            b.api.delete("/api/trusted/" + tablet.deviceId);
+        }
+    }
+
+    @Test
+    void aPairingErrorIsSaidInThePairingCardInWordsAndIsGoneOnAnotherTab() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        on(tabB);
+        reload();
+        BROWSER.expectConsoleError("/api/pairing/accept .* 502");
+        click("#nav-devices");
+        click("#pair-enter");
+        type("#accept-address", "127.0.0.1");
+        type("#accept-pin", "123456");
+        click("#accept-submit");
+        BROWSER.await().until(driver -> textOf("#pair-message").contains("with the number after the colon"));
+        assertEquals("accept-address", focused());
+
+        type("#accept-address", "127.0.0.1:" + closed);
+        click("#accept-submit");
+        BROWSER.await().until(driver -> textOf("#pair-message").startsWith("No device answers at 127.0.0.1:" + closed));
+        String page = pageText();
+        assertFalse(page.contains("Exception") || page.contains("unreachable"), "no engineer's words: " + page);
+        assertTrue(BROWSER.driver().findElement(By.cssSelector("#pair-panel #pair-message")).isDisplayed());
+
+        click("#nav-journal");
+        click("#nav-devices");
+        assertFalse(shown("#pair-message"), "another tab, and the message is gone");
+        assertTrue(shown("#pair-start"), "the half-typed form went back to the start");
+    }
+
+    @Test
+    void onAPhoneEveryControlIsATapTargetOf44PixelsAndTheDarkThemeFollowsTheSystem() throws Exception {
+        on(tabA);
+        reload();
+        Dimension before = BROWSER.driver().manage().window().getSize();
+        try {
+            BROWSER.driver().manage().window().setSize(new Dimension(390, 844));
+            BROWSER.await().until(driver -> ((Number) BROWSER.js().executeScript("return window.innerWidth"))
+                    .intValue() <= 420);
+            click("#nav-devices");
+            assertEquals(List.of(), tooSmall(), "the Devices page at its start");
+            click("#pair-enter");
+            assertEquals(List.of(), tooSmall(), "typing a PIN");
+            click("#accept-back");
+            showPin();
+            assertEquals(List.of(), tooSmall(), "showing a PIN");
+            BROWSER.screenshot("devices-phone");
+            click("#pair-cancel");
+            BROWSER.await().until(driver -> shown("#pair-start"));
+            @SuppressWarnings("unchecked")
+            List<String> looks = (List<String>) BROWSER.js().executeScript(
+                    "const b = document.getElementById('pair-enter');"
+                    + "const look = () => { const s = getComputedStyle(b); return s.color + ' ' + s.borderTopStyle + ' '"
+                    + " + s.cursor; };"
+                    + "const enabled = look(); b.disabled = true; const disabled = look(); b.disabled = false;"
+                    + "return [enabled, disabled];");
+            assertFalse(looks.get(0).equals(looks.get(1)), "a disabled button looks disabled: " + looks);
+            assertTrue(looks.get(1).endsWith("dashed not-allowed"), looks.get(1));
+
+            BROWSER.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                    List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+            BROWSER.await().until(driver -> brightness("body", "backgroundColor") < 60);
+            assertTrue(brightness("#pair-panel", "color") > 180, "light text on the dark page");
+            assertTrue(brightness("#pair-panel", "backgroundColor") < 60, "the cards are dark too");
+            BROWSER.screenshot("devices-phone-dark");
+        } finally {
+            BROWSER.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+            BROWSER.driver().manage().window().setSize(before);
+        }
+    }
+
+    /** @return the controls shown on the page smaller than 44 x 44 CSS pixels, as "id-or-text WxH" */
+    @SuppressWarnings("unchecked")
+    private static List<String> tooSmall() {
+        return (List<String>) BROWSER.js().executeScript(
+                "return [...document.querySelectorAll('button, input:not([type=hidden]), select, a[href]')]"
+                + ".filter(e => e.getClientRects().length > 0)"
+                + ".map(e => [e, e.getBoundingClientRect()])"
+                + ".filter(([e, r]) => r.height < 44 || r.width < 44)"
+                + ".map(([e, r]) => (e.id || e.textContent.trim()) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height))");
+    }
+
+    /** @return the mean of the red, green and blue of an element's computed colour (0 black, 255 white) */
+    private static double brightness(String css, String property) {
+        String color = String.valueOf(BROWSER.js().executeScript(
+                "return getComputedStyle(document.querySelector(arguments[0]))[arguments[1]]", css, property));
+        String[] parts = color.replaceAll("[^0-9.,]", "").split(",");
+        return (Double.parseDouble(parts[0]) + Double.parseDouble(parts[1]) + Double.parseDouble(parts[2])) / 3;
+    }
+
+    @Test
+    void withoutTheLinkThePageIsInTheAppsStyleAndSaysHowToOpenIt() throws IOException {
+        // The browser holds the cookie of 127.0.0.1 only: at localhost it comes without one, as a new browser would.
+        String page = pageA.replace("127.0.0.1", "localhost");
+        BROWSER.expectConsoleError("401");
+        BROWSER.driver().switchTo().newWindow(WindowType.TAB);
+        try {
+            BROWSER.driver().get(page + "/");
+            assertEquals("Open MoodHaven with its link", textOf("h2"));
+            assertEquals("MoodHaven", textOf("h1"));
+            String text = textOf("main");
+            assertTrue(text.contains("Web UI and JSON API: " + page + "/?token="), text);
+            assertTrue(text.contains("api-token") && text.contains("until the node restarts"), text);
+            BROWSER.await().until(driver -> !String.valueOf(BROWSER.js().executeScript(
+                    "return getComputedStyle(document.body).fontFamily")).contains("Times"));
+            assertEquals("solid", String.valueOf(BROWSER.js().executeScript(
+                    "return getComputedStyle(document.querySelector('.card')).borderTopStyle")),
+                    "the card is drawn by style.css");
+            BROWSER.screenshot("no-token");
+        } finally {
+            BROWSER.driver().close();
+            on(tabA);
+        }
     }
 }

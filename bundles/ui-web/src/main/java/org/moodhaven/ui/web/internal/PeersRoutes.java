@@ -103,8 +103,8 @@ final class PeersRoutes {
         }
         try {
             if (!peers.removeManual(parsed.host(), parsed.port())) {
-                return new Answer(404, error("not_found", "no peer was added at " + parsed
-                        + " (peers found by mDNS cannot be removed)"));
+                return new Answer(404, error("not_found", "no device was added by address at " + parsed
+                        + " (devices found nearby are not forgotten: they go when they stop announcing themselves)"));
             }
         } catch (PeerDirectoryException e) {
             return new Answer(500, error("peers_not_saved", e.getMessage()));

@@ -135,11 +135,20 @@ final class RequestGuard {
     }
 
     /**
+     * How long the browser keeps the cookie: 400 days, the longest a browser keeps one. The
+     * sign-in should last until the node restarts, which makes a new token and so a new cookie
+     * value; a cookie without a lifetime would end when the browser closes, and the person would
+     * need the start link again although the node still runs.
+     */
+    static final long COOKIE_MAX_AGE_SECONDS = 400L * 24 * 60 * 60;
+
+    /**
      * @param port the node's HTTP port, as the request reached it
      * @return the {@code Set-Cookie} header value that gives the browser the node's cookie
      */
     String setCookie(int port) {
-        return cookieName(port) + "=" + token.cookieValue() + "; Path=/; HttpOnly; SameSite=Strict";
+        return cookieName(port) + "=" + token.cookieValue() + "; Path=/; Max-Age=" + COOKIE_MAX_AGE_SECONDS
+                + "; HttpOnly; SameSite=Strict";
     }
 
     static Set<String> ownHosts(int port) {

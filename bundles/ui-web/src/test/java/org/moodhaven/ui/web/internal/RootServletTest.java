@@ -80,15 +80,16 @@ class RootServletTest {
         FakeHttp.Answer trade = get("/", "token=" + token.value());
         assertEquals(303, trade.status);
         assertEquals("/", trade.header("Location"));
-        assertEquals(cookie() + "; Path=/; HttpOnly; SameSite=Strict", trade.header("Set-Cookie"));
+        assertEquals(cookie() + "; Path=/; Max-Age=34560000; HttpOnly; SameSite=Strict", trade.header("Set-Cookie"),
+                "not a session cookie: the sign-in lasts until the node restarts, not until the browser closes");
 
         FakeHttp.Answer wrong = get("/", "token=wrong");
         assertEquals(401, wrong.status);
-        assertTrue(wrong.text().contains("This link is not valid"));
+        assertTrue(wrong.text().contains("This link is no longer valid"), wrong.text());
 
         FakeHttp.Answer none = get("/", null);
         assertEquals(401, none.status);
-        assertTrue(none.text().contains("Open the link the node printed"));
+        assertTrue(none.text().contains("Open MoodHaven with its link"), none.text());
         assertFalse(none.text().contains("module"), "no app without the token");
 
         FakeHttp.Answer rebound = get("/", null, "Host", "attacker.example:8080", "Cookie", cookie());
@@ -97,11 +98,27 @@ class RootServletTest {
     }
 
     @Test
+    void withoutTheCookieAPageInTheAppsStyleSaysHowToOpenTheLink() throws Exception {
+        FakeHttp.Answer none = get("/", null);
+        assertEquals(401, none.status);
+        assertEquals(WebAssets.CONTENT_SECURITY_POLICY, none.header("Content-Security-Policy"));
+        String html = none.text();
+        assertTrue(html.contains("<link rel=\"stylesheet\" href=\"/static/style.css\">"), html);
+        assertTrue(html.contains("<meta name=\"viewport\""), html);
+        assertTrue(html.contains("Web UI and JSON API: http://127.0.0.1:" + FakeHttp.PORT + "/?token="), html);
+        assertTrue(html.contains("api-token"), "where the token is when the link is lost: " + html);
+        assertTrue(html.contains("until the node restarts"), html);
+        assertFalse(html.contains(token.value()), "the page never shows the token");
+        assertFalse(html.contains("<script"), html);
+        assertFalse(html.contains("style="), "no inline style: the CSP allows style.css only");
+    }
+
+    @Test
     void theCookieIsNamedAfterThePortAndNeverHoldsTheToken() throws Exception {
         String setCookie = get("/", "token=" + token.value()).header("Set-Cookie");
         assertTrue(setCookie.startsWith("moodhaven-api-" + FakeHttp.PORT + "="), setCookie);
         assertFalse(setCookie.contains(token.value()), "a service on another port of 127.0.0.1 receives this cookie");
-        assertEquals(cookie() + "; Path=/; HttpOnly; SameSite=Strict", setCookie);
+        assertEquals(cookie() + "; Path=/; Max-Age=34560000; HttpOnly; SameSite=Strict", setCookie);
         String value = cookie().substring(cookie().indexOf('=') + 1);
 
         assertEquals(200, get("/", null, "Cookie", "other=1; " + cookie()).status);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class WebAppFilesTest {
 
     private static final List<String> SCRIPTS = List.of("app.js", "api.js", "crypto.js", "devices.js",
-            "mood-chart.js", "vendor/uplot/uPlot.esm.js");
+            "mood-chart.js", "password-check.js", "vendor/uplot/uPlot.esm.js");
 
     private static String read(String name) throws IOException {
         try (InputStream in = WebAppFilesTest.class.getClassLoader().getResourceAsStream(WebAssets.FOLDER + name)) {
