@@ -3,15 +3,18 @@
 // Every string from the node or a peer goes into the page as text (textContent), never as HTML.
 
 import * as api from './api.js';
-import { KeyRing, decryptText, encryptText, newEntryId } from './crypto.js';
+import { KeyRing, encryptText, newEntryId } from './crypto.js';
 import { refreshAll as refreshDevices, startDevices } from './devices.js';
 import { MoodChart } from './mood-chart.js';
+import { newestPerSalt, opened } from './password-check.js';
 
 const PAGE_SIZE = 50;
-/** How many of the newest entries are searched for one written here, to tell whether the password is right. */
-const CHECK_ENTRIES = 500;
 const MOODS = { 1: 'very low', 2: 'low', 3: 'okay', 4: 'good', 5: 'very good' };
 const UNREADABLE = 'Unreadable with this password';
+const WRONG_PASSWORD = 'Wrong password: it opens none of the entries in this journal (one password per journal, '
+  + 'the same on every device). Nothing was changed; try again.';
+const OTHER_DEVICES = 'Not saved: entries written on your other devices are here, and this password opens none of '
+  + 'them (a new entry would be unreadable there). Lock, then unlock with the password of your other devices.';
 /** How many of the newest entries the mood chart shows (one request). */
 const CHART_ENTRIES = 1000;
 
@@ -19,6 +22,8 @@ const $ = (id) => document.getElementById(id);
 
 /** The unlocked journal; null while locked. */
 let session = null;
+/** Whether the locked page asks for a new journal's first password, typed twice. */
+let choosing = false;
 /** Bumped at every unlock and lock, so answers that arrive for an earlier session are dropped. */
 let generation = 0;
 /** Made at start (it needs el and formatTime below). */
@@ -54,6 +59,14 @@ function status(text, kind = 'info') {
   box.dataset.kind = kind;
 }
 
+/** Shows a message in its own place next to what it is about; an empty text hides it. */
+function say(id, text, kind = 'info') {
+  const box = $(id);
+  box.textContent = text;
+  box.dataset.kind = kind;
+  box.hidden = text === '';
+}
+
 function explain(error) {
   if (error instanceof api.ApiError) {
     if (error.status === 401) {
@@ -82,70 +95,126 @@ function formatTime(timestamp) {
 
 // ------------------------------------------------------------------ unlock and lock
 
-async function unlock(password) {
+/** Asks for one password, or, for a journal with no entries yet, for its first password typed twice. */
+function showChoosing(on) {
+  choosing = on;
+  $('unlock-title').textContent = on ? 'Choose your journal\u2019s password' : 'Unlock your journal';
+  $('choose-intro').hidden = !on;
+  $('repeat-field').hidden = !on;
+  $('choose-warning').hidden = !on;
+  $('password-repeat').required = on;
+  $('password').autocomplete = on ? 'new-password' : 'current-password';
+  $('password-label').textContent = on ? 'New password' : 'Journal password';
+  $('unlock').textContent = on ? 'Set the password and unlock' : 'Unlock';
+}
+
+/** Finds out whether the journal holds entries: the locked page asks for its password once or twice. */
+async function showLockedPage() {
+  try {
+    const page = await api.entries(1, null);
+    showChoosing(page.entries.length === 0);
+  } catch (error) {
+    say('unlock-message', explain(error), 'error');
+  } finally {
+    if (!session) {
+      setState('locked');
+    }
+  }
+}
+
+function refuseUnlock(text) {
+  say('unlock-message', text, 'error');
+  setState('locked');
+  $('password').focus();
+  $('password').select();
+}
+
+async function unlock(password, repeated) {
   const mine = ++generation;
   setState('unlocking');
   $('unlock').disabled = true;
-  status('Unlocking: deriving your key takes a moment…');
+  $('unlock-busy').hidden = false;
+  say('unlock-message', '');
+  let ring = null;
   try {
     const { salt } = await api.journal();
-    const ring = new KeyRing(password);
+    const samples = await newestPerSalt(salt);
+    if (samples.length === 0 && !choosing) {
+      showChoosing(true);
+      refuseUnlock('This journal has no entries yet: choose its password by typing it twice.');
+      return;
+    }
+    if (samples.length === 0 && password !== repeated) {
+      refuseUnlock('The two passwords differ: nothing was changed; type the same password twice.');
+      $('password-repeat').value = '';
+      return;
+    }
+    ring = new KeyRing(password);
+    const opens = await opened(ring, samples);
+    if (samples.length > 0 && opens.size === 0) {
+      if (mine === generation) {
+        refuseUnlock(WRONG_PASSWORD);
+      }
+      return;
+    }
     const ownKey = await ring.keyFor(salt);
     if (ownKey === null) {
       throw new Error('The node answered a journal salt this page cannot use.');
     }
-    const matches = await opensOwnEntries(salt, ownKey);
     if (mine !== generation) {
-      ring.forget();
       return;
     }
-    session = { ring, salt, ownKey, canWrite: matches, next: null, entries: new Map() };
+    const othersOpen = [...opens].some((opensSalt) => opensSalt !== salt);
+    session = { ring, salt, ownKey, othersOpen, next: null, entries: new Map() };
+    ring = null;
     $('password').value = '';
+    $('password-repeat').value = '';
     $('locked-view').hidden = true;
     $('journal-view').hidden = false;
     $('entries').replaceChildren();
-    $('save').disabled = !matches;
-    $('new-text').disabled = !matches;
-    $('new-mood').disabled = !matches;
-    $('mismatch').hidden = matches;
+    say('write-message', samples.length > opens.size
+      ? 'Some entries were written with another password: they show as unreadable.' : '', 'warning');
     await loadPage(mine);
     await refreshChart(mine);
     if (mine === generation) {
-      // A mismatch is explained by #mismatch, which stays while the journal is open.
-      status(matches ? 'Unlocked.' : 'Unlocked, with writing off.', matches ? 'info' : 'warning');
       setState('ready');
+      $('new-text').focus();
     }
   } catch (error) {
     if (mine === generation) {
-      status(explain(error), 'error');
-      setState('locked');
+      refuseUnlock(explain(error));
     }
   } finally {
+    if (ring) {
+      ring.forget();
+    }
     $('unlock').disabled = false;
+    $('unlock-busy').hidden = true;
   }
 }
 
 /**
- * Whether the password opens the newest entry written with this journal's salt (if any among the
- * newest CHECK_ENTRIES): writing with another password would make entries no one password opens.
+ * A password chosen for an empty journal (or one that so far met only this device's entries) must open what
+ * other devices wrote once their entries arrive by sync, before anything more is written with it.
  */
-async function opensOwnEntries(salt, ownKey) {
-  let cursor = null;
-  let seen = 0;
-  do {
-    const page = await api.entries(Math.min(100, CHECK_ENTRIES - seen), cursor);
-    for (const entry of page.entries) {
-      if (entry.content && entry.content.salt === salt) {
-        return (await decryptText(ownKey, entry.id, entry.content)) !== null;
-      }
-    }
-    seen += page.entries.length;
-    cursor = page.next;
-  } while (cursor && seen < CHECK_ENTRIES);
-  return true;
+async function mayWrite() {
+  if (session.othersOpen) {
+    return;
+  }
+  const others = (await newestPerSalt(session.salt)).filter((entry) => entry.content.salt !== session.salt);
+  if (others.length > 0 && (await opened(session.ring, others)).size === 0) {
+    throw new Error(OTHER_DEVICES);
+  }
+  session.othersOpen = others.length > 0;
 }
 
 function lock() {
+  if (session && $('new-text').value.trim() !== '' && $('lock-confirm').hidden) {
+    $('lock-confirm').hidden = false;
+    $('lock-keep').focus();
+    return;
+  }
+  $('lock-confirm').hidden = true;
   generation++;
   if (session) {
     session.ring.forget();
@@ -154,11 +223,13 @@ function lock() {
   $('entries').replaceChildren();
   chart.clear();
   $('new-text').value = '';
+  say('write-message', '');
   $('journal-view').hidden = true;
   $('locked-view').hidden = false;
   $('more').hidden = true;
-  status('Locked.');
+  say('unlock-message', 'Locked.');
   setState('locked');
+  showLockedPage();
   $('password').focus();
 }
 
@@ -174,7 +245,7 @@ async function refreshChart(mine) {
     }
   } catch (error) {
     if (mine === generation) {
-      status('The mood chart could not be loaded: ' + explain(error), 'error');
+      say('list-message', 'The mood chart could not be loaded: ' + explain(error), 'error');
     }
   }
 }
@@ -202,7 +273,8 @@ async function loadPage(mine) {
 
 function renderEntry(entry, text) {
   const readable = text !== null;
-  const item = el('li', { className: 'entry', attrs: { 'data-readable': readable } });
+  // Focusable, so that focus can move to an entry an action produced (a save, an edit, a restore).
+  const item = el('li', { className: 'entry', attrs: { 'data-readable': readable, tabindex: '-1' } });
   item.dataset.entryId = entry.id;
   const mood = Number.isInteger(entry.mood) && MOODS[entry.mood]
     ? el('span', { className: 'entry-mood mood-' + entry.mood, text: 'Mood ' + entry.mood + ' · ' + MOODS[entry.mood] })
@@ -219,16 +291,19 @@ function renderEntry(entry, text) {
     ? el('p', { className: 'entry-text', text })
     : el('p', { className: 'entry-text unreadable', text: UNREADABLE }));
   const actions = el('div', { className: 'row entry-actions' });
-  if (readable && session && session.canWrite) {
+  if (readable && session) {
     const edit = el('button', { className: 'edit', text: 'Edit', attrs: { type: 'button' } });
     edit.addEventListener('click', () => startEdit(item, entry.id));
     actions.append(edit);
   }
-  // Also on an entry that does not open: an earlier version may, e.g. before a bad overwrite from a sync.
-  const versions = el('button', { className: 'versions', text: 'Earlier versions',
-    attrs: { type: 'button', 'aria-expanded': 'false' } });
-  versions.addEventListener('click', () => toggleVersions(item, entry.id));
-  actions.append(versions);
+  // Only an entry that was replaced since it was first written can have earlier versions (an edit, or a newer
+  // copy from a sync); also on one that does not open: an earlier version may, e.g. before a bad overwrite.
+  if (entry.updated_at !== entry.created_at) {
+    const versions = el('button', { className: 'versions', text: 'Earlier versions',
+      attrs: { type: 'button', 'aria-expanded': 'false' } });
+    versions.addEventListener('click', () => toggleVersions(item, entry.id));
+    actions.append(versions);
+  }
   item.append(actions);
   return item;
 }
@@ -251,16 +326,18 @@ async function saveNew() {
   const textArea = $('new-text');
   const text = textArea.value;
   const mood = Number($('new-mood').value);
-  if (!session || !session.canWrite) {
+  if (!session) {
     return;
   }
   if (text.trim() === '') {
-    status('Write something first.', 'warning');
+    say('write-message', 'Write something first.', 'warning');
     textArea.focus();
     return;
   }
   $('save').disabled = true;
+  say('write-message', '');
   try {
+    await mayWrite();
     const id = newEntryId();
     const now = new Date().toISOString();
     const entry = {
@@ -272,17 +349,21 @@ async function saveNew() {
       return;
     }
     session.entries.set(stored.id, { entry: stored, text });
-    $('entries').prepend(renderEntry(stored, text));
+    const item = renderEntry(stored, text);
+    $('entries').prepend(item);
     $('empty').hidden = true;
     textArea.value = '';
-    status('Saved.');
+    say('write-message', 'Saved.');
+    item.focus();
     refreshChart(mine);
   } catch (error) {
     if (mine === generation) {
-      status('Not saved: ' + explain(error), 'error');
+      const message = explain(error);
+      say('write-message', message.startsWith('Not saved') ? message : 'Not saved: ' + message, 'error');
+      textArea.focus();
     }
   } finally {
-    $('save').disabled = !(session && session.canWrite);
+    $('save').disabled = !session;
   }
 }
 
@@ -297,21 +378,36 @@ function startEdit(item, id) {
   mood.setAttribute('aria-label', 'Mood');
   const save = el('button', { className: 'edit-save', text: 'Save changes', attrs: { type: 'submit' } });
   const cancel = el('button', { className: 'edit-cancel', text: 'Cancel', attrs: { type: 'button' } });
-  const form = el('form', { className: 'edit-form' }, [textArea, el('div', { className: 'row' }, [mood, save, cancel])]);
+  const message = el('p', { className: 'message', attrs: { role: 'status', 'aria-live': 'polite', hidden: '' } });
+  const form = el('form', { className: 'edit-form' },
+    [textArea, el('div', { className: 'row' }, [mood, save, cancel]), message]);
+  const tell = (text, kind) => {
+    message.textContent = text;
+    message.dataset.kind = kind;
+    message.hidden = false;
+  };
   item.replaceChildren(form);
   item.classList.add('editing');
   textArea.focus();
-  cancel.addEventListener('click', () => replaceEntry(item, held.entry, held.text));
+  cancel.addEventListener('click', () => replaceEntry(item, held.entry, held.text).focus());
+  textArea.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const mine = generation;
     const text = textArea.value;
     if (text.trim() === '') {
-      status('An entry needs some text.', 'warning');
+      tell('An entry needs some text.', 'warning');
+      textArea.focus();
       return;
     }
     save.disabled = true;
     try {
+      await mayWrite();
       const entry = held.entry;
       const edited = {
         id: entry.id, created_at: entry.created_at, updated_at: new Date().toISOString(),
@@ -320,14 +416,15 @@ function startEdit(item, id) {
       };
       const stored = await api.saveEntry(edited);
       if (mine === generation) {
-        replaceEntry(item, stored, text);
-        status('Saved.');
+        replaceEntry(item, stored, text).focus();
         refreshChart(mine);
       }
     } catch (error) {
       if (mine === generation) {
         save.disabled = false;
-        status('Not saved: ' + explain(error), 'error');
+        const text = explain(error);
+        tell(text.startsWith('Not saved') ? text : 'Not saved: ' + text, 'error');
+        textArea.focus();
       }
     }
   });
@@ -393,7 +490,7 @@ function renderVersion(item, id, version, text) {
     ? el('p', { className: 'version-text', text })
     : el('p', { className: 'version-text unreadable', text: UNREADABLE }));
   // Only a version this password opens can be restored: a person restores what they can read.
-  if (readable && session && session.canWrite) {
+  if (readable && session) {
     const restore = el('button', { className: 'restore', text: 'Restore this version', attrs: { type: 'button' } });
     restore.addEventListener('click', () => restoreVersion(item, id, version, restore));
     row.append(restore);
@@ -410,22 +507,27 @@ async function restoreVersion(item, id, version, button) {
   const mine = generation;
   button.disabled = true;
   try {
+    await mayWrite();
     const stored = await api.restore(id, version.versionId);
     const text = await session.ring.open(stored);
     if (mine !== generation) {
       return;
     }
     const fresh = item.isConnected ? replaceEntry(item, stored, text) : null;
-    status('Restored the version replaced ' + formatTime(version.replacedAt)
-      + '. The one it replaced is kept under Earlier versions.');
     refreshChart(mine);
     if (fresh) {
+      fresh.append(el('p', { className: 'message', text: 'Restored the version replaced '
+        + formatTime(version.replacedAt) + '. The one it replaced is kept under Earlier versions.',
+        attrs: { role: 'status' } }));
+      fresh.focus();
       await toggleVersions(fresh, id);
     }
   } catch (error) {
     if (mine === generation) {
       button.disabled = false;
-      status('Not restored: ' + explain(error), 'error');
+      const text = explain(error);
+      button.after(el('p', { className: 'message', text: text.startsWith('Not saved') ? text.replace('Not saved',
+        'Not restored') : 'Not restored: ' + text, attrs: { role: 'alert', 'data-kind': 'error' } }));
     }
   }
 }
@@ -441,10 +543,11 @@ async function entriesChanged() {
     return;
   }
   if (document.querySelector('#entries li.editing')) {
-    status('New entries arrived from a sync: they show once you save or cancel your edit.');
+    say('list-message', 'New entries arrived from a sync: they show once you save or cancel your edit.');
     return;
   }
   const mine = generation;
+  say('list-message', '');
   session.next = null;
   session.entries.clear();
   $('entries').replaceChildren();
@@ -453,7 +556,7 @@ async function entriesChanged() {
     await refreshChart(mine);
   } catch (error) {
     if (mine === generation) {
-      status(explain(error), 'error');
+      say('list-message', explain(error), 'error');
     }
   }
 }
@@ -461,6 +564,13 @@ async function entriesChanged() {
 // ------------------------------------------------------------------ pages
 
 function showPage(page) {
+  if (document.body.dataset.page !== page) {
+    // A message is about what was on the page left: it no longer holds there.
+    say('write-message', '');
+    say('list-message', '');
+    say('unlock-message', '');
+    status('');
+  }
   document.body.dataset.page = page;
   $('journal-page').hidden = page !== 'journal';
   $('devices-view').hidden = page !== 'devices';
@@ -492,23 +602,34 @@ function start() {
     event.preventDefault();
     const password = $('password').value;
     if (password === '') {
-      status('Type your journal password.', 'warning');
+      refuseUnlock('Type your journal password.');
       return;
     }
-    unlock(password);
+    unlock(password, $('password-repeat').value);
   });
   $('new-form').addEventListener('submit', (event) => {
     event.preventDefault();
     saveNew();
   });
+  $('new-text').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      saveNew();
+    }
+  });
   $('lock').addEventListener('click', lock);
+  $('lock-drop').addEventListener('click', lock);
+  $('lock-keep').addEventListener('click', () => {
+    $('lock-confirm').hidden = true;
+    $('new-text').focus();
+  });
   $('more').addEventListener('click', async () => {
     const mine = generation;
     $('more').disabled = true;
     try {
       await loadPage(mine);
     } catch (error) {
-      status(explain(error), 'error');
+      say('list-message', explain(error), 'error');
     } finally {
       $('more').disabled = false;
     }
@@ -516,7 +637,7 @@ function start() {
   $('nav-journal').addEventListener('click', () => showPage('journal'));
   $('nav-devices').addEventListener('click', () => showPage('devices'));
   chart = new MoodChart(MOODS, formatTime, el);
-  setState('locked');
+  showLockedPage();
   showDevice();
   startDevices({ el, status, explain, formatTime, entriesChanged });
 }

@@ -15,6 +15,12 @@ const LINE = '#3b7a6b';
 const GRID = '#d9dcd6';
 const TEXT = '#5d6663';
 
+/** A colour of the page's theme (style.css, light or dark as the system says), or the light one. */
+function themed(property, fallback) {
+  const value = getComputedStyle(document.documentElement).getPropertyValue(property).trim();
+  return value || fallback;
+}
+
 /**
  * The points to draw from wire entries: those with a mood of 1 to 5 and a readable created_at,
  * oldest first (uPlot needs ascending x).
@@ -109,7 +115,9 @@ export class MoodChart {
   }
 
   #options(box) {
-    const axis = { stroke: TEXT, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 } };
+    const line = themed('--accent', LINE);
+    const grid = themed('--line', GRID);
+    const axis = { stroke: themed('--muted', TEXT), grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     return {
       width: Math.max(box.clientWidth, 200),
       height: HEIGHT,
@@ -134,9 +142,9 @@ export class MoodChart {
         {
           label: 'Mood',
           scale: 'mood',
-          stroke: LINE,
+          stroke: line,
           width: 2,
-          points: { show: true, size: 7, stroke: LINE, fill: LINE },
+          points: { show: true, size: 7, stroke: line, fill: line },
           value: (u, v) => (v === null || v === undefined ? '\u2013' : this.#label(v)),
         },
       ],

@@ -107,6 +107,7 @@ class WebPageIT {
         assertTrue(cookie.isHttpOnly(), "HttpOnly");
         assertEquals("Strict", cookie.getSameSite());
         assertEquals("/", cookie.getPath());
+        assertNotNull(cookie.getExpiry(), "not a session cookie: closing the browser does not sign it out");
         assertFalse(String.valueOf(BROWSER.js().executeScript("return document.cookie")).contains(cookieName),
                 "scripts in the page cannot read the cookie");
     }
@@ -191,7 +192,19 @@ class WebPageIT {
             String page = printed.group(1);
             BROWSER.driver().get(page + "/?token=" + printed.group(2));
             BROWSER.await().until(ExpectedConditions.urlToBe(page + "/"));
-            BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("password"))).sendKeys(password);
+            // A new journal: its password is chosen, typed twice, with a warning that it cannot be recovered.
+            WebElement repeat = BROWSER.await().until(
+                    ExpectedConditions.visibilityOfElementLocated(By.id("password-repeat")));
+            assertEquals("Choose your journal\u2019s password",
+                    BROWSER.driver().findElement(By.id("unlock-title")).getText());
+            assertTrue(BROWSER.driver().findElement(By.id("choose-warning")).getText().contains("cannot be recovered"));
+            BROWSER.driver().findElement(By.id("password")).sendKeys(password);
+            repeat.sendKeys(password + " with a typo");
+            BROWSER.driver().findElement(By.id("unlock")).click();
+            BROWSER.await().until(driver -> driver.findElement(By.id("unlock-message")).getText().contains("differ"));
+            assertFalse(BROWSER.driver().findElement(By.id("journal-view")).isDisplayed());
+            BROWSER.screenshot("journal-choose-password");
+            BROWSER.driver().findElement(By.id("password-repeat")).sendKeys(password);
             BROWSER.driver().findElement(By.id("unlock")).click();
             BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("new-text")))
                     .sendKeys("Dear diary, " + marker);
@@ -251,6 +264,75 @@ class WebPageIT {
         }
         return false;
     }
+
+    /**
+     * The journal of a device whose entries all came from another device by sync: the page asks for the
+     * password once, refuses one that does not open those entries (so nothing unreadable is ever written
+     * with it), and takes the other device's; the console refuses the wrong one too.
+     */
+    @Test
+    void aJournalWhoseEntriesAllCameFromAnotherDeviceTakesOnlyThatDevicesPassword(@TempDir Path folder)
+            throws Exception {
+        String laptops = "the password chosen on the laptop";
+        Path data = folder.resolve("data");
+        try (NodeProcess desktop = NodeProcess.start(data, Files.createDirectories(folder.resolve("home")),
+                "--name", "Desktop", "--http-port", "0", "--sync-port", "0", "--no-mdns", "--no-auto-sync")) {
+            Matcher printed = desktop.expect(
+                    "Web UI and JSON API: (http://127\\.0\\.0\\.1:\\d+)/\\?token=(\\S+)", Duration.ofSeconds(60));
+            String page = printed.group(1);
+            BROWSER.driver().get(page + "/?token=" + printed.group(2));
+            BROWSER.await().until(ExpectedConditions.urlToBe(page + "/"));
+            assertEquals("ok", BROWSER.js().executeAsyncScript(ENTRY_FROM_THE_LAPTOP, laptops));
+
+            BROWSER.driver().navigate().refresh();
+            BROWSER.await().until(driver -> "Unlock your journal".equals(
+                    driver.findElement(By.id("unlock-title")).getText()));
+            assertFalse(BROWSER.driver().findElement(By.id("password-repeat")).isDisplayed());
+            BROWSER.driver().findElement(By.id("password")).sendKeys("the desktop's typo");
+            BROWSER.driver().findElement(By.id("unlock")).click();
+            BROWSER.await().until(driver -> driver.findElement(By.id("unlock-message")).getText()
+                    .startsWith("Wrong password"));
+            assertFalse(BROWSER.driver().findElement(By.id("journal-view")).isDisplayed());
+
+            desktop.type("mh:unlock", "the desktop's typo");
+            desktop.expect("Wrong password", Duration.ofSeconds(60));
+
+            WebElement field = BROWSER.driver().findElement(By.id("password"));
+            field.clear();
+            field.sendKeys(laptops);
+            BROWSER.driver().findElement(By.id("unlock")).click();
+            BROWSER.await().until(driver -> driver.findElements(By.cssSelector("#entries li.entry[data-readable=true]"))
+                    .stream().anyMatch(e -> e.getText().contains("Written on the laptop")));
+            BROWSER.driver().findElement(By.id("new-text")).sendKeys("Written on the desktop");
+            BROWSER.driver().findElement(By.id("save")).click();
+            BROWSER.await().until(driver -> "Saved.".equals(driver.findElement(By.id("write-message")).getText()));
+            desktop.type("mh:unlock", laptops);
+            desktop.expect("Journal unlocked\\.", Duration.ofSeconds(60));
+            desktop.type("mh:entries");
+            desktop.expect("Written on the desktop", Duration.ofSeconds(30));
+            assertEquals(0, desktop.exit());
+        }
+    }
+
+    /** Posts one entry as the laptop would have synced it: its own salt, its password. Argument: the password. */
+    private static final String ENTRY_FROM_THE_LAPTOP = """
+            const done = arguments[arguments.length - 1];
+            const [password] = arguments;
+            (async () => {
+              const c = await import('/static/crypto.js');
+              const salt = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+              const key = await c.deriveKey(password, c.base64ToBytes(salt));
+              const at = new Date(Date.now() - 3600000).toISOString();
+              const id = c.newEntryId();
+              const entry = { id, created_at: at, updated_at: at, mood: 3, privacy_mode: 'normal', book_id: null,
+                pinned: false, content: await c.encryptText(key, salt, id, 'Written on the laptop') };
+              const answer = await fetch('/api/entries', { method: 'POST', body: JSON.stringify(entry),
+                headers: { 'Content-Type': 'application/json' } });
+              if (!answer.ok) {
+                throw new Error(answer.status + ' ' + await answer.text());
+              }
+            })().then(() => done('ok'), (e) => done('failed: ' + e));
+            """;
 
     /** Runs a fetch in the page and answers its status. */
     private long status(String fetch) {
