@@ -27,6 +27,7 @@ import org.moodhaven.itests.browser.Browser;
 import org.moodhaven.tools.NodeApi;
 import org.moodhaven.tools.NodeProcess;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -194,6 +195,43 @@ class JournalPageIT {
         BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("lock-drop"))).click();
         BROWSER.await().until(driver -> "locked".equals(bodyData("journal")));
         assertEquals("", field.getAttribute("value"), "the draft is dropped only when the person says so");
+    }
+
+    @Test
+    void onAPhoneTheJournalsControlsAreTapTargetsOf44Pixels() throws Exception {
+        Dimension before = BROWSER.driver().manage().window().getSize();
+        try {
+            BROWSER.driver().manage().window().setSize(new Dimension(390, 844));
+            BROWSER.await().until(driver -> ((Number) BROWSER.js().executeScript("return window.innerWidth"))
+                    .intValue() <= 420);
+            BROWSER.driver().navigate().refresh();
+            BROWSER.await().until(driver -> "locked".equals(bodyData("journal")));
+            assertEquals(List.of(), tooSmall(), "the unlock page");
+            openAndUnlock(PASSWORD);
+            writeInBrowser("Written on a phone " + UUID.randomUUID(), 4);
+            assertEquals(List.of(), tooSmall(), "the journal with an entry");
+            BROWSER.driver().findElement(By.id("new-text")).sendKeys("a draft");
+            BROWSER.driver().findElement(By.id("lock")).click();
+            BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("lock-keep")));
+            assertEquals(List.of(), tooSmall(), "asking before dropping a draft");
+            BROWSER.screenshot("journal-phone");
+            BROWSER.driver().findElement(By.id("lock-drop")).click();
+            BROWSER.await().until(driver -> "locked".equals(bodyData("journal")));
+        } finally {
+            BROWSER.driver().manage().window().setSize(before);
+        }
+    }
+
+    /** @return the controls shown on the page smaller than 44 x 44 CSS pixels, as "id-or-text WxH" */
+    @SuppressWarnings("unchecked")
+    private static List<String> tooSmall() {
+        return (List<String>) BROWSER.js().executeScript(
+                "return [...document.querySelectorAll('button, input:not([type=hidden]), select, textarea, a[href]')]"
+                + ".filter(e => e.getClientRects().length > 0)"
+                + ".map(e => [e, e.getBoundingClientRect()])"
+                + ".filter(([e, r]) => r.height < 44 || r.width < 44)"
+                + ".map(([e, r]) => (e.id || e.className || e.textContent.trim()) + ' ' + Math.round(r.width) + 'x'"
+                + " + Math.round(r.height))");
     }
 
     @Test
