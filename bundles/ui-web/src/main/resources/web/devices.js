@@ -132,7 +132,7 @@ function pairingError(error, address) {
       return 'No device is waiting for approval any more.';
     case 'invalid':
     case 'bad_request':
-      return 'Check the address and the PIN: ' + plain(error.message) + '.';
+      return sentence('Check the address and the PIN: ' + plain(error.message));
     default:
       return sentence('Pairing did not work: ' + plain(error && error.message ? error.message : String(error)));
   }

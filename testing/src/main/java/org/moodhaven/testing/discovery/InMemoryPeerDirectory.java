@@ -49,10 +49,10 @@ public final class InMemoryPeerDirectory implements PeerDirectory {
     public synchronized Peer addManual(String host, int port, Optional<String> deviceId)
             throws PeerDirectoryException {
         if (host == null || host.isBlank() || host.contains(" ")) {
-            throw new IllegalArgumentException("cannot add this peer: not a host name or address: " + host);
+            throw new IllegalArgumentException("Cannot add this peer: not a host name or address: " + host + ".");
         }
         if (deviceId.isPresent() && !deviceId.get().matches("[0-9a-f]{16}")) {
-            throw new IllegalArgumentException("cannot add this peer: a deviceId is 16 lowercase hex characters");
+            throw new IllegalArgumentException("Cannot add this peer: a device id is 16 characters, each 0-9 or a-f.");
         }
         if (failWrites) {
             throw new PeerDirectoryException("could not save the peer: disk full", null);

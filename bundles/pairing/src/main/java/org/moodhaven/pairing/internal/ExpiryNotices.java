@@ -1,8 +1,10 @@
 package org.moodhaven.pairing.internal;
 
+import java.io.IOException;
 import java.util.Optional;
 
 import org.moodhaven.api.pairing.PairingException;
+import org.moodhaven.common.net.ConnectionProblem;
 
 /**
  * What the people on both devices read when a pairing runs out: a PIN that expired with
@@ -19,9 +21,10 @@ final class ExpiryNotices {
      * @return why the pairing ended, for A's screen
      */
     static String expired(PairingHost host) {
-        return host.lapsedApproval().map(lapsed -> "the PIN expired before \"" + lapsed.device().deviceName()
-                + "\" was approved: nothing was trusted on either device; start pairing again for a new PIN")
-                .orElse("the PIN expired; start pairing again for a new one");
+        return host.lapsedApproval().map(lapsed -> "The PIN expired before "
+                + PairingService.quoted(lapsed.device().deviceName()) + " was approved: nothing was trusted on "
+                + "either device. Start pairing again for a new PIN.")
+                .orElse("The PIN expired. Start pairing again for a new one.");
     }
 
     /**
@@ -30,20 +33,25 @@ final class ExpiryNotices {
      */
     static Optional<PairingException> lateApproval(PairingHost host) {
         return host.lapsedApproval().map(lapsed -> new PairingException(PairingException.EXPIRED,
-                "the PIN expired before you approved \"" + lapsed.device().deviceName() + "\": nothing was "
-                        + "trusted on either device; start pairing again for a new PIN"));
+                "The PIN expired before you approved " + PairingService.quoted(lapsed.device().deviceName())
+                        + ": nothing was trusted on either device. Start pairing again for a new PIN."));
     }
 
     /**
-     * @param failure why B's wait for A's decision ended without one
+     * @param failure    why B's wait for A's decision ended without one
+     * @param deviceName A's name
      * @return what B's screen says
      */
-    static String waitEnded(PairingException failure) {
+    static String waitEnded(PairingException failure, String deviceName) {
+        String who = PairingService.quoted(deviceName);
         return switch (failure.reason()) {
-            case PairingException.EXPIRED -> "the other device's user did not approve before its PIN expired: "
-                    + "nothing was trusted on either device; start pairing again";
-            case PairingException.UNREACHABLE -> "no approval came: " + failure.getMessage()
-                    + "; nothing was trusted on this device";
+            case PairingException.EXPIRED -> who + " did not approve this device before its PIN expired: "
+                    + "nothing was trusted on either device. Start pairing again.";
+            case PairingException.DECLINED -> who + " declined this device: nothing was trusted on either device.";
+            case PairingException.UNREACHABLE -> "No answer came from " + who + " about its approval: "
+                    + (failure.getCause() instanceof IOException lost ? ConnectionProblem.of(lost).words()
+                            : "this device stopped waiting") + ". Nothing was trusted on this device; if " + who
+                    + " lists it as trusted, revoke it there and pair again.";
             default -> failure.getMessage();
         };
     }

@@ -7,11 +7,12 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 
 import org.moodhaven.api.pairing.PairingException;
+import org.moodhaven.common.logging.LogText;
+import org.moodhaven.common.net.ConnectionProblem;
 
 /**
  * Device B's side of the pairing HTTP steps: posts a body to A's pairing server and
@@ -34,20 +35,32 @@ final class PairingClient {
      */
     PairingClient(String host, int port) throws PairingException {
         if (port < 1 || port > 65_535) {
-            throw new PairingException(PairingException.INVALID, "the pairing port must be 1 to 65535, not " + port);
+            throw new PairingException(PairingException.INVALID, "The pairing port must be 1 to 65535, not " + port
+                    + ": type the number after the colon in the address the other device shows.");
         }
         String bare = host == null ? "" : host.strip();
         if (bare.isEmpty() || bare.length() > 253 || !bare.matches("[A-Za-z0-9.:\\-\\[\\]%]+")) {
-            throw new PairingException(PairingException.INVALID, "not a host name or address: " + host);
+            throw notAnAddress(host);
         }
         String authority = bare.contains(":") && !bare.startsWith("[") ? "[" + bare + "]" : bare;
         try {
             this.base = new URI("http://" + authority + ":" + port + "/pair/v2/");
         } catch (URISyntaxException e) {
-            throw new PairingException(PairingException.INVALID, "not a host name or address: " + host);
+            throw notAnAddress(host);
         }
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private static PairingException notAnAddress(String host) {
+        return new PairingException(PairingException.INVALID, (host == null || host.isBlank() ? "No address was given"
+                : "\"" + LogText.escape(host.strip()) + "\" is not a host name or address")
+                + ": type the address the other device shows, for example 192.168.1.20.");
+    }
+
+    /** A's host and port as people type them. */
+    private String address() {
+        return base.getHost() + ":" + base.getPort();
     }
 
     /**
@@ -97,29 +110,39 @@ final class PairingClient {
             try (InputStream in = response.body()) {
                 answer = in.readNBytes(PairingJson.MAX_BODY + 1);
             }
-        } catch (HttpTimeoutException e) {
-            throw new PairingException(PairingException.UNREACHABLE, "the other device did not answer in time ("
-                    + base.getHost() + ":" + base.getPort() + "); check that it still shows the PIN", null, e);
-        } catch (IOException e) {
-            throw new PairingException(PairingException.UNREACHABLE, "cannot reach the other device at "
-                    + base.getHost() + ":" + base.getPort() + " (" + e.getClass().getSimpleName()
-                    + "); check the address and that it still shows the PIN", null, e);
+        } catch (IOException e) { // a timeout too (HttpTimeoutException)
+            throw unreachable(ConnectionProblem.of(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PairingException(PairingException.UNREACHABLE, "interrupted while pairing", null, e);
+            throw new PairingException(PairingException.UNREACHABLE, "Pairing was stopped on this device before "
+                    + "the other device answered. Nothing was trusted.", null, e);
         }
         if (answer.length > PairingJson.MAX_BODY) {
-            throw new PairingException(PairingException.PROTOCOL_ERROR, "the other device answered more than 64 KiB");
+            throw new PairingException(PairingException.PROTOCOL_ERROR, "The device at " + address()
+                    + " sent more than a pairing answer can hold, so it is not a MoodHaven device showing a PIN. "
+                    + "Check the address and port the other device shows, and start pairing again.");
         }
         int status = response.statusCode();
         if (status == 200) {
             return answer;
         }
-        throw refusal(status, answer);
+        throw refusal(answer);
+    }
+
+    /** A cannot be reached: what happened, in words, and what to check. */
+    private PairingException unreachable(ConnectionProblem problem, IOException cause) {
+        String advice = switch (problem) {
+            case REFUSED -> "Check the address and port it shows, and that it still shows its PIN.";
+            case TIMED_OUT -> "Check that it still shows its PIN and that both devices are on the same network.";
+            case UNKNOWN_HOST -> "Type the address it shows, for example 192.168.1.20, rather than its name.";
+            default -> "Check the address and port it shows, and that both devices are on the same network.";
+        };
+        return new PairingException(PairingException.UNREACHABLE,
+                problem.cannotReach("the other device", address()) + " " + advice, null, cause);
     }
 
     /** Turns A's error answer into what B's user reads. */
-    private static PairingException refusal(int status, byte[] answer) {
+    private PairingException refusal(byte[] answer) {
         String error = "";
         Integer remaining = null;
         try {
@@ -130,29 +153,31 @@ final class PairingClient {
                 remaining = value >= 0 && value <= PairingHost.MAX_FAILED_ATTEMPTS ? (int) value : null;
             }
         } catch (MalformedMessage e) {
-            // an answer without a readable error: reported by status below
+            // an answer without a readable error: said below as a step it did not take
         }
         return switch (error) {
             case "pending" -> new Pending();
             case "busy" -> new PairingException(PairingException.BUSY,
-                    "the other device is pairing with another device right now; try again in a minute");
+                    "The other device is pairing with another device right now. Try again in a minute.");
             case "pin_mismatch" -> new PairingException(PairingException.PIN_MISMATCH,
-                    "wrong PIN" + (remaining == null ? "" : remaining == 0
-                            ? "; the PIN is now void: start pairing again on the other device for a new one"
-                            : "; " + remaining + " more " + (remaining == 1 ? "try" : "tries") + " with this PIN"),
+                    "Wrong PIN. " + (remaining == null ? "Check the 6 digits the other device shows and type them "
+                            + "again." : remaining == 0
+                            ? "The PIN is now void: start pairing again on the other device for a new one."
+                            : "Check the 6 digits the other device shows and type them again; " + remaining
+                                    + " more wrong " + (remaining == 1 ? "try voids" : "tries void") + " this PIN."),
                     remaining, null);
             case "pin_void" -> new PairingException(PairingException.PIN_VOID,
-                    "this PIN can no longer be used; start pairing again on the other device for a new PIN");
+                    "This PIN can no longer be used. Start pairing again on the other device for a new PIN.");
             case "expired" -> new PairingException(PairingException.EXPIRED,
-                    "the PIN expired; start pairing again on the other device for a new PIN");
+                    "The PIN expired. Start pairing again on the other device for a new PIN.");
             case "declined" -> new PairingException(PairingException.DECLINED,
-                    "the other device's user declined this device; nothing was trusted");
+                    "The other device's user declined this device. Nothing was trusted.");
             case "identity_refused" -> new PairingException(PairingException.IDENTITY_REFUSED,
-                    "the other device refused this device's identity (it may already trust another device "
-                            + "with this deviceId); nothing was trusted", remaining, null);
-            default -> new PairingException(PairingException.PROTOCOL_ERROR,
-                    "the other device refused the step (HTTP " + status + (error.isEmpty() ? "" : ", " + error)
-                            + "); start pairing again");
+                    "The other device refused this device (it may already trust another device with the same id "
+                            + "under another key). Nothing was trusted.", remaining, null);
+            default -> new PairingException(PairingException.PROTOCOL_ERROR, "The device at " + address()
+                    + " did not take this pairing step, so it may not be a MoodHaven device showing a PIN. Check "
+                    + "the address and port the other device shows, and start pairing again.");
         };
     }
 }

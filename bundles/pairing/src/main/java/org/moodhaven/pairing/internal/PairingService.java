@@ -39,6 +39,7 @@ import org.moodhaven.api.sync.SyncAddress;
 import org.moodhaven.api.sync.SyncResult;
 import org.moodhaven.api.sync.SyncService;
 import org.moodhaven.common.events.EventPoster;
+import org.moodhaven.common.logging.LogText;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -111,10 +112,16 @@ public final class PairingService implements Pairing {
         /** The PIN expired with a device awaiting approval; the server stays until B heard. */
         boolean lapsed;
 
-        Hosting(PairingHost host, PairingServer server, PairingOffer offer) {
+        /** The device this device's user approved or declined, once they did. */
+        String decided;
+        /** When this session started among this node's sessions (larger is later). */
+        final long started;
+
+        Hosting(PairingHost host, PairingServer server, PairingOffer offer, long started) {
             this.host = host;
             this.server = server;
             this.offer = offer;
+            this.started = started;
         }
     }
 
@@ -124,6 +131,8 @@ public final class PairingService implements Pairing {
         State state = State.AWAITING_APPROVAL;
         String message;
         volatile boolean cancelled;
+        /** When this session started among this node's sessions (larger is later); set when it is kept. */
+        long started;
 
         Guesting(PairingRequest request) {
             this.request = request;
@@ -153,6 +162,8 @@ public final class PairingService implements Pairing {
 
     private Hosting hosting;
     private Guesting guesting;
+    /** Sessions started so far, in either role: orders them without trusting a clock. */
+    private long sessions;
 
     /**
      * @param config   the configuration
@@ -175,7 +186,7 @@ public final class PairingService implements Pairing {
     void deactivate() {
         synchronized (this) {
             if (hosting != null && hosting.ended == null) {
-                end(hosting, State.CANCELLED, "the node is stopping");
+                end(hosting, State.CANCELLED, "Pairing ended because the node is stopping.");
             }
             if (guesting != null) {
                 guesting.cancelled = true;
@@ -208,9 +219,8 @@ public final class PairingService implements Pairing {
             end(hosting, State.EXPIRED, hosting.message); // nothing left to tell B that it cannot learn otherwise
         }
         if (hosting != null && hosting.ended == null) {
-            throw new PairingException(PairingException.ALREADY_OPEN,
-                    "pairing is already open on this device (PIN valid until " + hosting.offer.expiresAt()
-                            + "); cancel it first to get a new PIN");
+            throw new PairingException(PairingException.ALREADY_OPEN, "A PIN is already shown on this device ("
+                    + validFor(hosting.offer.expiresAt()) + "). Cancel it first to get a new PIN.");
         }
         CryptoProvider crypto = this.crypto;
         Pin pin = Pin.generate(crypto::randomBytes);
@@ -220,16 +230,18 @@ public final class PairingService implements Pairing {
         try {
             bind = InetAddress.getByName(config.bindAddress().isBlank() ? "0.0.0.0" : config.bindAddress());
         } catch (IOException e) {
-            throw new PairingException(PairingException.INTERNAL, "the configured pairing bind address "
-                    + config.bindAddress() + " is not an address: " + e.getMessage());
+            throw new PairingException(PairingException.INTERNAL, "The pairing bind address in the settings, "
+                    + config.bindAddress() + ", is not an address of this machine. Correct it, or set 0.0.0.0.");
         }
         PairingServer server;
         try {
             server = PairingServer.open(bind, host, this::answered, Duration.ofSeconds(config.resultWaitSeconds()),
                     Duration.ofSeconds(Math.max(1, config.requestReadSeconds())));
         } catch (IOException e) {
-            throw new PairingException(PairingException.INTERNAL, "cannot open the pairing server on "
-                    + bind.getHostAddress() + " (" + e.getMessage() + ")", null, e);
+            LOG.warn("Cannot open the pairing server on {}: {}", bind.getHostAddress(), e.toString());
+            throw new PairingException(PairingException.INTERNAL, "Cannot open the pairing server on "
+                    + bind.getHostAddress() + ". Check the pairing bind address in the settings; the node's log "
+                    + "says more.", null, e);
         }
         String advertised = advertisedHost(bind);
         String payload = new JsonObjectWriter().number("v", 2).string("host", advertised)
@@ -238,7 +250,7 @@ public final class PairingService implements Pairing {
         QrCode qr = QrCode.of(payload);
         PairingOffer offer = new PairingOffer(pin.digits(), advertised, server.port(), identity.deviceId(), payload,
                 qr.svg(), qr.text(), host.created().plus(PIN_LIFETIME));
-        hosting = new Hosting(host, server, offer);
+        hosting = new Hosting(host, server, offer, ++sessions);
         hosting.expiryCheck = scheduler.scheduleWithFixedDelay(this::checkExpiry, 1, 1, TimeUnit.SECONDS);
         LOG.info("Pairing open on port {} until {}", server.port(), offer.expiresAt());
         post(EventTopics.PAIRING_STARTED, EventTopics.PAIRING_PORT, server.port(),
@@ -254,11 +266,11 @@ public final class PairingService implements Pairing {
                 return;
             }
             if (outcome instanceof PairingOutcome.PinMismatch<byte[]> mismatch) {
-                failedAttempt(current, PairingException.PIN_MISMATCH, "a device tried a wrong PIN",
+                failedAttempt(current, PairingException.PIN_MISMATCH, "A device tried a wrong PIN.",
                         mismatch.remainingAttempts(), Optional.empty());
             } else if (outcome instanceof PairingOutcome.IdentityRefused<byte[]> refused) {
                 failedAttempt(current, PairingException.IDENTITY_REFUSED,
-                        "a device's identity was refused: " + refused.problem().description(),
+                        "A device was refused: " + refused.problem().description() + ".",
                         refused.remainingAttempts(), Optional.empty());
             } else if (outcome instanceof PairingOutcome.Expired<byte[]>) {
                 endLater(current, State.EXPIRED, ExpiryNotices.expired(current.host));
@@ -274,7 +286,9 @@ public final class PairingService implements Pairing {
                     && current.host.state() != PairingHost.State.AWAITING_APPROVAL) {
                 // B has its answer (approved or declined): nothing more to serve.
                 State state = current.host.state() == PairingHost.State.APPROVED ? State.PAIRED : State.DECLINED;
-                endLater(current, state, state == State.PAIRED ? "paired" : "declined");
+                String who = current.decided == null ? "the other device" : quoted(current.decided);
+                endLater(current, state, state == State.PAIRED ? "Paired with " + who + "."
+                        : "You declined " + who + " on this device: nothing was trusted.");
             }
         }
     }
@@ -290,7 +304,8 @@ public final class PairingService implements Pairing {
         events.post(EventTopics.PAIRING_FAILED, properties);
         if (attemptsLeft == 0) {
             post(EventTopics.PAIRING_PIN_VOID, EventTopics.REASON, PairingException.PIN_VOID);
-            endLater(current, State.PIN_VOID, "three wrong attempts: the PIN is void; start pairing again");
+            endLater(current, State.PIN_VOID, "Three wrong PINs were tried: the PIN is void. Start pairing again "
+                    + "for a new one.");
         }
     }
 
@@ -301,14 +316,17 @@ public final class PairingService implements Pairing {
             return Optional.empty();
         }
         Optional<PendingApproval> pending;
+        String who = current.host.pendingApproval().map(waiting -> quoted(waiting.device().deviceName()))
+                .orElse("the device");
         try {
             // Trusted under the host's lock: no expiry or result step comes between.
             pending = current.ended != null ? Optional.empty()
                     : current.host.approve(approved -> trust.trust(trustEntry(approved.device(),
                             approved.syncAddress())));
         } catch (TrustStoreException | IllegalArgumentException e) {
-            throw new PairingException(PairingException.INTERNAL, "cannot trust the device: " + e.getMessage()
-                    + "; nothing changed, try approving again", null, e);
+            throw new PairingException(PairingException.INTERNAL, "Cannot save " + who + " as trusted: "
+                    + e.getMessage() + ". Nothing changed: free some disk space or check the data folder, then "
+                    + "approve again.", null, e);
         }
         if (pending.isEmpty()) {
             Optional<PairingException> late = ExpiryNotices.lateApproval(current.host);
@@ -318,26 +336,32 @@ public final class PairingService implements Pairing {
             return Optional.empty();
         }
         PeerIdentity device = pending.get().device();
+        current.decided = device.deviceName();
         current.server.decided();
         LOG.info("Paired with {} ({}); its sync address: {}", device.deviceId(), device.deviceName(),
                 pending.get().syncAddress().map(SyncAddress::toString).orElse("not known"));
         post(EventTopics.PAIRING_PAIRED, EventTopics.DEVICE_ID, device.deviceId(),
                 EventTopics.DEVICE_NAME, device.deviceName());
         // B fetches the answer with its next result request; close after that at the latest.
-        scheduleEnd(current, State.PAIRED, "paired with " + device.deviceName());
+        scheduleEnd(current, State.PAIRED, "Paired with " + quoted(device.deviceName()) + ".");
         return Optional.of(new PairingRequest(device.deviceId(), device.deviceName(), pending.get().checkCode()));
     }
 
     @Override
     public synchronized boolean decline() {
         Hosting current = hosting;
+        Optional<String> name = current == null ? Optional.empty()
+                : current.host.pendingApproval().map(waiting -> waiting.device().deviceName());
         if (current == null || current.ended != null || !current.host.decline()) {
             return false;
         }
+        current.decided = name.orElse(null);
         current.server.decided();
+        String message = "You declined " + name.map(PairingService::quoted).orElse("the other device")
+                + " on this device: nothing was trusted.";
         post(EventTopics.PAIRING_FAILED, EventTopics.REASON, PairingException.DECLINED,
-                EventTopics.MESSAGE, "declined on this device");
-        scheduleEnd(current, State.DECLINED, "declined on this device");
+                EventTopics.MESSAGE, message);
+        scheduleEnd(current, State.DECLINED, message);
         return true;
     }
 
@@ -345,12 +369,12 @@ public final class PairingService implements Pairing {
     public synchronized void cancel() {
         if (hosting != null && hosting.ended == null) {
             hosting.host.decline();
-            end(hosting, State.CANCELLED, "cancelled on this device");
+            end(hosting, State.CANCELLED, "Pairing was cancelled on this device: nothing was trusted.");
         }
         if (guesting != null && !isEnded(guesting.state)) {
             guesting.cancelled = true;
             guesting.state = State.CANCELLED;
-            guesting.message = "cancelled on this device";
+            guesting.message = "Pairing was cancelled on this device: nothing was trusted.";
         }
     }
 
@@ -421,13 +445,14 @@ public final class PairingService implements Pairing {
             throw new PairingException(PairingException.INVALID, e.getMessage());
         }
         if (deviceId.isPresent() && !DeviceIds.isValid(deviceId.get())) {
-            throw new PairingException(PairingException.INVALID,
-                    "a deviceId is 16 lowercase hex characters, not " + deviceId.get());
+            throw new PairingException(PairingException.INVALID, "A device id is 16 characters, each 0-9 or a-f, "
+                    + "not \"" + LogText.escape(deviceId.get()) + "\": pick the device from the nearby ones, or type "
+                    + "the id it shows.");
         }
         synchronized (this) {
             if (guesting != null && guesting.state == State.AWAITING_APPROVAL) {
-                throw new PairingException(PairingException.ALREADY_OPEN,
-                        "this device is already waiting for another device's approval; cancel it first");
+                throw new PairingException(PairingException.ALREADY_OPEN, "This device is already waiting for "
+                        + quoted(guesting.request.deviceName()) + " to approve it. Cancel that first.");
             }
         }
         PairingClient client = new PairingClient(host, port);
@@ -452,6 +477,7 @@ public final class PairingService implements Pairing {
         PairingRequest request = new PairingRequest(device.deviceId(), device.deviceName(), paired.checkCode());
         Guesting current = new Guesting(request);
         synchronized (this) {
+            current.started = ++sessions;
             guesting = current;
         }
         post(EventTopics.PAIRING_AWAITING_APPROVAL, EventTopics.DEVICE_ID, device.deviceId(),
@@ -481,14 +507,14 @@ public final class PairingService implements Pairing {
                     return;
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    guestEnded(current, State.FAILED, "the other device's user did not decide in time; "
-                            + "nothing was trusted");
+                    guestEnded(current, State.FAILED, quoted(device.deviceName()) + " did not decide in time: "
+                            + "nothing was trusted. Start pairing again.");
                     return;
                 }
             }
         } catch (PairingException e) {
             State state = PairingException.DECLINED.equals(e.reason()) ? State.DECLINED : State.FAILED;
-            String message = ExpiryNotices.waitEnded(e);
+            String message = ExpiryNotices.waitEnded(e, device.deviceName());
             guestEnded(current, state, message);
             post(EventTopics.PAIRING_FAILED, EventTopics.REASON, e.reason(), EventTopics.MESSAGE, message,
                     EventTopics.DEVICE_ID, device.deviceId());
@@ -504,11 +530,13 @@ public final class PairingService implements Pairing {
             try {
                 trust.trust(trustEntry(device, address));
             } catch (TrustStoreException | IllegalArgumentException e) {
-                guestEnded(current, State.FAILED, "approved, but this device cannot write its trust list: "
-                        + e.getMessage());
+                guestEnded(current, State.FAILED, quoted(device.deviceName()) + " approved this device, but this "
+                        + "device cannot save its list of trusted devices: " + e.getMessage() + ". Nothing was "
+                        + "trusted here: free some disk space or check the data folder, then revoke this device on "
+                        + quoted(device.deviceName()) + " and pair again.");
                 return;
             }
-            guestEnded(current, State.PAIRED, "paired with " + device.deviceName());
+            guestEnded(current, State.PAIRED, "Paired with " + quoted(device.deviceName()) + ".");
         }
         LOG.info("Paired with {} ({}); its sync address: {}", device.deviceId(), device.deviceName(),
                 address.map(SyncAddress::toString).orElse("not known"));
@@ -573,12 +601,16 @@ public final class PairingService implements Pairing {
     private static PairingException guestFailure(PairingFailedException e) {
         return switch (e.reason()) {
             case KEY_CONFIRMATION_FAILED -> new PairingException(PairingException.PROTOCOL_ERROR,
-                    "the other device's confirmation does not match: someone may be interfering on the network; "
-                            + "nothing was trusted, start pairing again");
+                    "The other device's confirmation does not match: someone may be interfering on the network. "
+                            + "Nothing was trusted; start pairing again.");
             case IDENTITY_REFUSED -> new PairingException(PairingException.IDENTITY_REFUSED,
-                    "the other device's identity was refused: " + e.getMessage() + "; nothing was trusted");
-            default -> new PairingException(PairingException.PROTOCOL_ERROR,
-                    "the other device broke the pairing protocol (" + e.getMessage() + "); nothing was trusted");
+                    "The other device was refused: " + e.getMessage() + ". Nothing was trusted.");
+            default -> {
+                LOG.info("The other device broke the pairing protocol: {}", LogText.escape(e.getMessage()));
+                yield new PairingException(PairingException.PROTOCOL_ERROR, "The other device answered in a way "
+                        + "this one does not understand. Check that both run a current MoodHaven, and start pairing "
+                        + "again; nothing was trusted.");
+            }
         };
     }
 
@@ -586,7 +618,7 @@ public final class PairingService implements Pairing {
 
     @Override
     public synchronized Optional<PairingStatus> status() {
-        if (hosting != null && (hosting.ended == null || guesting == null)) {
+        if (showsHosting()) {
             Hosting current = hosting;
             State state = current.ended != null ? current.ended : switch (current.host.state()) {
                 case AWAITING_APPROVAL -> State.AWAITING_APPROVAL;
@@ -611,6 +643,20 @@ public final class PairingService implements Pairing {
         return Optional.empty();
     }
 
+    /**
+     * Which of the two sessions a status is about: a running one before an ended one (a PIN
+     * still shown, or a wait for approval, is never hidden behind a finished session), else
+     * the one that started last.
+     */
+    private boolean showsHosting() {
+        if (hosting == null || guesting == null) {
+            return hosting != null;
+        }
+        boolean hostRunning = hosting.ended == null;
+        boolean guestRunning = !isEnded(guesting.state);
+        return hostRunning != guestRunning ? hostRunning : hosting.started > guesting.started;
+    }
+
     private static boolean isEnded(State state) {
         return state != State.OPEN && state != State.AWAITING_APPROVAL;
     }
@@ -623,6 +669,21 @@ public final class PairingService implements Pairing {
             properties.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
         events.post(topic, properties);
+    }
+
+    /** A device's name as a message says it. */
+    static String quoted(String deviceName) {
+        return "\"" + deviceName + "\"";
+    }
+
+    /** How long a PIN that expires then is still valid, in words. */
+    private String validFor(Instant expiresAt) {
+        long seconds = Duration.between(clock.now(), expiresAt).toSeconds();
+        if (seconds < 60) {
+            return "valid for less than a minute";
+        }
+        long minutes = (seconds + 59) / 60;
+        return "valid for " + minutes + " more " + (minutes == 1 ? "minute" : "minutes");
     }
 
     /** @return b64url (no padding) of SHA-256 of the raw public key: the QR code's {@code fp} */

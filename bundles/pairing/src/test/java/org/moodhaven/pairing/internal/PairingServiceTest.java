@@ -316,18 +316,18 @@ class PairingServiceTest {
         assertEquals(PairingException.EXPIRED, onB.getProperty(EventTopics.REASON));
         PairingStatus bStatus = b.pairing.status().orElseThrow();
         assertEquals(PairingStatus.State.FAILED, bStatus.state());
-        assertTrue(bStatus.message().orElseThrow().startsWith("the other device's user did not approve before its "
-                + "PIN expired: nothing was trusted"), bStatus.message().orElseThrow());
+        assertEquals("\"Device 1\" did not approve this device before its PIN expired: nothing was trusted on "
+                + "either device. Start pairing again.", bStatus.message().orElseThrow());
         a.await(EventTopics.PAIRING_ENDED);
         PairingStatus aStatus = a.pairing.status().orElseThrow();
         assertEquals(PairingStatus.State.EXPIRED, aStatus.state());
         assertTrue(aStatus.request().isEmpty(), "no request to approve any more");
-        assertEquals("the PIN expired before \"Device 2\" was approved: nothing was trusted on either device; "
-                + "start pairing again for a new PIN", aStatus.message().orElseThrow());
+        assertEquals("The PIN expired before \"Device 2\" was approved: nothing was trusted on either device. "
+                + "Start pairing again for a new PIN.", aStatus.message().orElseThrow());
 
         PairingException late = assertThrows(PairingException.class, () -> a.pairing.approve());
         assertEquals(PairingException.EXPIRED, late.reason());
-        assertTrue(late.getMessage().startsWith("the PIN expired before you approved \"Device 2\""), late.getMessage());
+        assertTrue(late.getMessage().startsWith("The PIN expired before you approved \"Device 2\""), late.getMessage());
         assertFalse(a.trusts(b), "a late approval trusts nothing");
         assertFalse(b.trusts(a));
         assertThrows(IOException.class, () -> post(offer.port(), "result", "{}"), "the server closed");
@@ -456,13 +456,99 @@ class PairingServiceTest {
         PairingOffer offer = a.pairing.start();
         PairingException twice = assertThrows(PairingException.class, () -> a.pairing.start());
         assertEquals(PairingException.ALREADY_OPEN, twice.reason());
+        assertEquals("A PIN is already shown on this device (valid for 5 more minutes). Cancel it first to get a new "
+                + "PIN.", twice.getMessage());
+        a.clock.advance(Duration.ofSeconds(4 * 60 + 30));
+        assertTrue(assertThrows(PairingException.class, () -> a.pairing.start()).getMessage()
+                .contains("(valid for less than a minute)"));
 
         a.pairing.cancel();
 
         a.await(EventTopics.PAIRING_ENDED);
-        assertEquals(PairingStatus.State.CANCELLED, a.pairing.status().orElseThrow().state());
+        PairingStatus cancelled = a.pairing.status().orElseThrow();
+        assertEquals(PairingStatus.State.CANCELLED, cancelled.state());
+        assertEquals("Pairing was cancelled on this device: nothing was trusted.", cancelled.message().orElseThrow());
         assertThrows(IOException.class, () -> post(offer.port(), "round1", "{}"));
         assertTrue(a.pairing.start().port() > 0, "a new PIN after a cancel");
+    }
+
+    @Test
+    void theStatusIsTheSessionRunningOrElseTheOneStartedLast() throws Exception {
+        // B types A's PIN and is paired: B's status is that typed session.
+        PairingOffer first = a.pairing.start();
+        accept(first, first.pin());
+        a.await(EventTopics.PAIRING_AWAITING_APPROVAL);
+        a.pairing.approve();
+        b.await(EventTopics.PAIRING_PAIRED);
+        a.await(EventTopics.PAIRING_ENDED);
+        PairingStatus typed = b.pairing.status().orElseThrow();
+        assertEquals(PairingStatus.Role.ENTERING_PIN, typed.role());
+        assertEquals(PairingStatus.State.PAIRED, typed.state());
+        assertEquals("Paired with \"Device 1\".", typed.message().orElseThrow());
+
+        // Then B shows a PIN and cancels it: B answers that later session, not the older typed one.
+        PairingOffer shown = b.pairing.start();
+        assertEquals(PairingStatus.Role.SHOWING_PIN, b.pairing.status().orElseThrow().role());
+        b.pairing.cancel();
+        PairingStatus afterCancel = b.pairing.status().orElseThrow();
+        assertEquals(PairingStatus.Role.SHOWING_PIN, afterCancel.role());
+        assertEquals(PairingStatus.State.CANCELLED, afterCancel.state());
+
+        // B shows a PIN again and, meanwhile, types a new PIN of A that A's user declines: the newer
+        // typed session has ended, but the PIN B still shows is what B's status is about.
+        PairingOffer showing = b.pairing.start();
+        assertTrue(showing.port() != shown.port() || !showing.pin().equals(shown.pin()));
+        PairingOffer second = a.pairing.start();
+        accept(second, second.pin());
+        a.await(EventTopics.PAIRING_AWAITING_APPROVAL);
+        assertTrue(a.pairing.decline());
+        Event declined = b.await(EventTopics.PAIRING_FAILED);
+        assertEquals("\"Device 1\" declined this device: nothing was trusted on either device.",
+                declined.getProperty(EventTopics.MESSAGE));
+        PairingStatus stillShowing = b.pairing.status().orElseThrow();
+        assertEquals(PairingStatus.Role.SHOWING_PIN, stillShowing.role());
+        assertEquals(PairingStatus.State.OPEN, stillShowing.state());
+        assertEquals(showing.pin(), stillShowing.offer().orElseThrow().pin());
+
+        // Once that PIN is cancelled too, both have ended: the one started last, the typed one, is answered.
+        b.pairing.cancel();
+        PairingStatus last = b.pairing.status().orElseThrow();
+        assertEquals(PairingStatus.Role.ENTERING_PIN, last.role());
+        assertEquals(PairingStatus.State.DECLINED, last.state());
+        a.await(EventTopics.PAIRING_ENDED);
+        assertEquals("You declined \"Device 2\" on this device: nothing was trusted.",
+                a.pairing.status().orElseThrow().message().orElseThrow());
+    }
+
+    @Test
+    void anAddressWhereNothingAnswersIsSaidInWordsWithWhatToCheck() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        PairingException unreachable = assertThrows(PairingException.class,
+                () -> b.pairing.accept("127.0.0.1", closed, "123456", Optional.empty(), Optional.empty()));
+        assertEquals(PairingException.UNREACHABLE, unreachable.reason());
+        assertEquals("Cannot reach the other device at 127.0.0.1:" + closed + ": nothing answers there. Check the "
+                + "address and port it shows, and that it still shows its PIN.", unreachable.getMessage());
+
+        PairingException port = assertThrows(PairingException.class,
+                () -> b.pairing.accept("127.0.0.1", 0, "123456", Optional.empty(), Optional.empty()));
+        assertEquals(PairingException.INVALID, port.reason());
+        assertEquals("The pairing port must be 1 to 65535, not 0: type the number after the colon in the address the "
+                + "other device shows.", port.getMessage());
+        PairingException host = assertThrows(PairingException.class,
+                () -> b.pairing.accept("my laptop", 4000, "123456", Optional.empty(), Optional.empty()));
+        assertEquals("\"my laptop\" is not a host name or address: type the address the other device shows, for "
+                + "example 192.168.1.20.", host.getMessage());
+        PairingException id = assertThrows(PairingException.class, () -> b.pairing.accept("127.0.0.1", 4000,
+                "123456", Optional.of("9A4F0B2C1D3E5F60"), Optional.empty()));
+        assertEquals(PairingException.INVALID, id.reason());
+        assertTrue(id.getMessage().startsWith("A device id is 16 characters, each 0-9 or a-f, not \"9A4F0B2C1D3E5F60\""),
+                id.getMessage());
+        for (PairingException e : List.of(unreachable, port, host, id)) {
+            assertFalse(e.getMessage().contains("Exception") || e.getMessage().contains("deviceId"), e.getMessage());
+        }
     }
 
     @Test

@@ -88,7 +88,7 @@ class SealedIdentityTest {
             IdentityRefusedException refused = assertThrows(IdentityRefusedException.class,
                     () -> openOnB(sealedJsonByA(value), a.deviceId(), checks), value);
             assertEquals(IdentityProblem.BAD_SYNC_PORT, refused.problem(), value);
-            assertEquals("the sync port (\"syncPort\") is not an integer from 1 to 65535",
+            assertEquals("the sync port it gives is not a number from 1 to 65535",
                     refused.problem().description());
         }
     }

@@ -62,7 +62,7 @@ public final class SyncCommands {
 
     private static String report(SyncResult result) throws CommandFailure {
         if (!result.ok()) {
-            throw CommandFailure.of("sync failed (" + result.error() + "): " + result.message());
+            throw CommandFailure.of("Sync failed: " + result.message());
         }
         return "Sync complete: sent " + result.sent() + ", received " + result.received()
                 + (result.rejected() > 0 ? ", rejected " + result.rejected() + " (see the node's log)" : "")

@@ -112,7 +112,7 @@ class PeerCommandsTest {
     void refusalsAreMessagesForThePerson() {
         assertEquals("Expected host:port, got 192.168.1.20.",
                 assertThrows(CommandFailure.class, () -> commands.addpeer("192.168.1.20")).getMessage());
-        assertEquals("Cannot add this peer: a deviceId is 16 lowercase hex characters.",
+        assertEquals("Cannot add this peer: a device id is 16 characters, each 0-9 or a-f.",
                 assertThrows(CommandFailure.class, () -> commands.addpeer("h:1", "XYZ")).getMessage());
         directory.failWrites = true;
         assertEquals("Could not save the peer: disk full.",

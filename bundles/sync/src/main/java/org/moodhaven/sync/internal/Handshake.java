@@ -77,8 +77,9 @@ final class Handshake {
             throws SyncFailure, IOException {
         if (server.legacyV1Only()) {
             if (!context.allowLegacyV1()) {
-                throw new SyncFailure(SyncErrors.UNSUPPORTED_VERSION, "device " + server.deviceId()
-                        + " speaks only protocol version 1, which this node does not allow (--allow-legacy-v1)");
+                throw new SyncFailure(SyncErrors.UNSUPPORTED_VERSION, DeviceWords.of(server)
+                        + " speaks only the old sync protocol (version 1), which this node does not allow. Update "
+                        + "MoodHaven on it, or start this node with --allow-legacy-v1.");
             }
             return clientV1(connection, context, server);
         }
@@ -151,17 +152,18 @@ final class Handshake {
         }
         Object reason = answer.get("reason");
         if (SyncErrors.NOT_TRUSTED.equals(reason)) {
-            throw new SyncFailure(SyncErrors.NOT_TRUSTED, "device " + server.deviceId()
-                    + " does not trust this device (pair again, or check its trusted devices)");
+            throw new SyncFailure(SyncErrors.NOT_TRUSTED, DeviceWords.of(server)
+                    + " does not trust this device (it was revoked there, or pairing did not finish on its side). "
+                    + "Pair the two again.");
         }
         if (SyncErrors.UNSUPPORTED_VERSION.equals(reason)) {
-            throw new SyncFailure(SyncErrors.UNSUPPORTED_VERSION, "device " + server.deviceId()
-                    + " does not accept this protocol version (it accepts "
-                    + LogText.escape(String.valueOf(answer.get("supported"))) + ")");
+            throw new SyncFailure(SyncErrors.UNSUPPORTED_VERSION, DeviceWords.of(server)
+                    + " runs a version of MoodHaven this one cannot sync with (it accepts sync protocol "
+                    + LogText.escape(String.valueOf(answer.get("supported"))) + "): update both.");
         }
         if (SyncErrors.BUSY.equals(reason)) {
-            throw new SyncFailure(SyncErrors.BUSY, "device " + server.deviceId()
-                    + " is already syncing with this device; try again when it has finished");
+            throw new SyncFailure(SyncErrors.BUSY, DeviceWords.of(server)
+                    + " is already syncing with this device: try again when it has finished.");
         }
         throw handshake("the server refused with an unknown reason");
     }

@@ -40,6 +40,7 @@ import org.moodhaven.api.sync.SyncService;
 import org.moodhaven.common.events.EventPoster;
 import org.moodhaven.common.logging.LogText;
 import org.moodhaven.common.logging.RemoteLog;
+import org.moodhaven.common.net.ConnectionProblem;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -330,8 +331,9 @@ public final class SyncEngine implements SyncService, EventHandler {
     public SyncResult sync(String deviceId, Optional<SyncAddress> address) {
         Optional<TrustedDevice> trusted = trust.find(deviceId);
         if (trusted.isEmpty()) {
-            return SyncResult.failed(SyncErrors.UNKNOWN_DEVICE, "device " + deviceId + " is not trusted by this "
-                    + "node; pair with it first (mh:trusted lists the trusted devices)");
+            return SyncResult.failed(SyncErrors.UNKNOWN_DEVICE, "This node does not trust "
+                    + DeviceWords.unnamed(deviceId) + ": pair with it first. The trusted devices are listed under "
+                    + "Trusted devices (mh:trusted at the console).");
         }
         TrustedDevice device = trusted.get();
         SyncAddress target;
@@ -341,15 +343,15 @@ public final class SyncEngine implements SyncService, EventHandler {
             target = null;
         }
         if (target == null) {
-            return SyncResult.failed(SyncErrors.NO_ADDRESS, "no address is known for device " + deviceId
-                    + "; give its host and sync port");
+            return SyncResult.failed(SyncErrors.NO_ADDRESS, "This node does not know where "
+                    + DeviceWords.of(device) + " is: give its address (host and sync port), or pair again.");
         }
         if (isSyncing(deviceId)) {
-            return SyncResult.failed(SyncErrors.BUSY, "a sync with device " + deviceId + " is already running");
+            return SyncResult.failed(SyncErrors.BUSY, alreadyRunning(device));
         }
         Tracked placeholder = new Tracked(null, Direction.OUTGOING, deviceId);
         if (outgoing.putIfAbsent(deviceId, placeholder) != null) {
-            return SyncResult.failed(SyncErrors.BUSY, "a sync with device " + deviceId + " is already running");
+            return SyncResult.failed(SyncErrors.BUSY, alreadyRunning(device));
         }
         Instant started = clock.now();
         events.post(EventTopics.SYNC_STARTED, Map.of(EventTopics.DEVICE_ID, deviceId,
@@ -383,6 +385,10 @@ public final class SyncEngine implements SyncService, EventHandler {
                 connections.remove(tracked);
             }
         }
+    }
+
+    private static String alreadyRunning(TrustedDevice device) {
+        return "A sync with " + DeviceWords.of(device) + " is already running: try again when it has finished.";
     }
 
     private void recordAddress(String deviceId, SyncAddress address) {
@@ -507,7 +513,7 @@ public final class SyncEngine implements SyncService, EventHandler {
         return () -> {
             Optional<TrustedDevice> now = trust.find(device.deviceId());
             if (now.isEmpty() || !now.get().publicKey().equals(device.publicKey())) {
-                throw new SyncFailure(SyncErrors.REVOKED, "device " + device.deviceId() + " was revoked");
+                throw new SyncFailure(SyncErrors.REVOKED, DeviceWords.of(device) + " was revoked on this device.");
             }
         };
     }
@@ -594,22 +600,23 @@ public final class SyncEngine implements SyncService, EventHandler {
         String reason;
         String message;
         String aborted = connection == null ? null : connection.abortReason();
+        String who = DeviceWords.of(device);
         if (aborted != null) {
             reason = aborted.equals(SyncErrors.REVOKED) ? SyncErrors.REVOKED : SyncErrors.TIMEOUT;
-            message = aborted.equals(SyncErrors.REVOKED) ? "the device was revoked during the sync" : aborted;
+            message = aborted.equals(SyncErrors.REVOKED) ? who + " was revoked during the sync."
+                    : "The sync with " + who + " was stopped: " + aborted + ".";
         } else if (error instanceof SyncFailure failure) {
             reason = failure.reason();
             message = failure.getMessage();
-        } else if (error instanceof SocketTimeoutException) {
+        } else if (error instanceof IOException io) {
             // The socket's read timeout is the idle limit: it often fires just before the watchdog would.
-            reason = SyncErrors.TIMEOUT;
-            message = "the connection to " + address + " timed out: " + error.getMessage();
-        } else if (error instanceof IOException) {
-            reason = SyncErrors.CONNECTION;
-            message = "the connection to " + address + " failed: " + error.getMessage();
+            reason = error instanceof SocketTimeoutException ? SyncErrors.TIMEOUT : SyncErrors.CONNECTION;
+            message = connectionLost(who, address, ConnectionProblem.of(io), connection != null);
+            LOG.debug("sync with {} at {}: {}", device.deviceId(), address, io.toString());
         } else {
             reason = SyncErrors.INTERNAL;
-            message = "an internal error: " + error;
+            message = "Something went wrong on this node during the sync with " + who + ". Try again; the node's "
+                    + "log says more.";
             LOG.error("sync with {} failed unexpectedly", device.deviceId(), error);
         }
         SyncResult result = new SyncResult(false, 0, 0, 0, connection == null ? 0 : connection.bytesOut(),
@@ -626,6 +633,26 @@ public final class SyncEngine implements SyncService, EventHandler {
         events.post(EventTopics.SYNC_FAILED, Map.of(EventTopics.DEVICE_ID, device.deviceId(),
                 EventTopics.DIRECTION, direction.word, EventTopics.REASON, reason, EventTopics.MESSAGE, message));
         return result;
+    }
+
+    /**
+     * A connection that could not be made ({@code connected} false) or broke during the
+     * sync, said in words with what to check.
+     */
+    static String connectionLost(String who, String address, ConnectionProblem problem, boolean connected) {
+        if (connected) {
+            return problem == ConnectionProblem.TIMED_OUT
+                    ? who + " (" + address + ") stopped answering during the sync. Try again."
+                    : "The connection to " + who + " (" + address + ") broke off during the sync. Try again.";
+        }
+        String advice = switch (problem) {
+            case REFUSED -> "Check that MoodHaven is running there and that this is its sync port.";
+            case TIMED_OUT -> "Check that it is on and on the same network as this device.";
+            case UNKNOWN_HOST -> "Give its address (host and sync port), or pair again.";
+            case NO_ROUTE -> "Check that both devices are on the same network.";
+            default -> "Check that it is running and on the same network as this device.";
+        };
+        return problem.cannotReach(who, address) + " " + advice;
     }
 
     private FramedConnection open(Socket socket) throws IOException {
@@ -646,13 +673,20 @@ public final class SyncEngine implements SyncService, EventHandler {
             long age = TimeUnit.NANOSECONDS.toMillis(now - connection.openedNanos());
             long idle = TimeUnit.NANOSECONDS.toMillis(now - connection.lastActivityNanos());
             if (!connection.handshakeComplete() && age > config.handshakeTimeoutMillis()) {
-                connection.abort("the handshake did not finish within " + config.handshakeTimeoutMillis() + " ms");
+                connection.abort("the handshake did not finish within " + seconds(config.handshakeTimeoutMillis()));
             } else if (idle > config.idleTimeoutMillis()) {
-                connection.abort("no bytes moved for " + config.idleTimeoutMillis() + " ms");
+                connection.abort("nothing moved for " + seconds(config.idleTimeoutMillis()));
             } else if (age > config.sessionTimeoutMillis()) {
-                connection.abort("the session did not finish within " + config.sessionTimeoutMillis() + " ms");
+                connection.abort("it did not finish within " + seconds(config.sessionTimeoutMillis()));
             }
         }
+    }
+
+    /** A time limit in words: "30 seconds", "2 minutes". */
+    static String seconds(long millis) {
+        long seconds = Math.max(1, (millis + 999) / 1000);
+        return seconds % 60 == 0 && seconds >= 120 ? seconds / 60 + " minutes"
+                : seconds + (seconds == 1 ? " second" : " seconds");
     }
 
     private static void closeQuietly(Socket socket) {

@@ -192,6 +192,42 @@ class SyncEngineTest {
 
         SyncResult unknown = a.engine.sync("0123456789abcdef", Optional.of(b.address()));
         assertEquals(SyncErrors.UNKNOWN_DEVICE, unknown.error());
+        assertTrue(unknown.message().startsWith("This node does not trust device 01234567: pair with it first."),
+                unknown.message());
+        assertEquals("\"Node 2\" does not trust this device (it was revoked there, or pairing did not finish on its "
+                + "side). Pair the two again.", result.message());
+    }
+
+    @Test
+    void whyASyncCouldNotStartIsSaidWithTheDevicesNameAndWhatToDo() throws Exception {
+        a.trustEachOther(b);
+        SyncResult nowhere = a.engine.sync(b.deviceId(), Optional.empty());
+        assertEquals(SyncErrors.NO_ADDRESS, nowhere.error());
+        assertEquals("This node does not know where \"Node 2\" is: give its address (host and sync port), or pair "
+                + "again.", nowhere.message());
+
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        SyncResult refused = a.engine.sync(b.deviceId(), Optional.of(new org.moodhaven.api.sync.SyncAddress(
+                "127.0.0.1", closed)));
+        assertEquals(SyncErrors.CONNECTION, refused.error());
+        assertEquals("Cannot reach \"Node 2\" at 127.0.0.1:" + closed + ": nothing answers there. Check that "
+                + "MoodHaven is running there and that this is its sync port.", refused.message());
+        Event failed = a.events.stream().filter(e -> e.getTopic().equals(EventTopics.SYNC_FAILED)).findFirst()
+                .orElseThrow();
+        assertEquals(refused.message(), failed.getProperty(EventTopics.MESSAGE), "the page and the console read the same");
+        assertFalse(refused.message().contains("Exception") || refused.message().contains("refused"),
+                "no exception's or system's words: " + refused.message());
+    }
+
+    @Test
+    void timeLimitsAreSaidInSecondsOrMinutes() {
+        assertEquals("30 seconds", SyncEngine.seconds(30_000));
+        assertEquals("1 second", SyncEngine.seconds(200));
+        assertEquals("90 seconds", SyncEngine.seconds(90_000));
+        assertEquals("10 minutes", SyncEngine.seconds(600_000));
     }
 
     @Test

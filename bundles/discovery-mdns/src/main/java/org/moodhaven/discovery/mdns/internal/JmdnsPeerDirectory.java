@@ -255,7 +255,8 @@ public final class JmdnsPeerDirectory implements PeerDirectory, EventHandler {
         String id = deviceId.orElse(null);
         Optional<String> problem = ManualPeerFile.problem(host, port, id, ownId);
         if (problem.isPresent()) {
-            throw new IllegalArgumentException("cannot add this peer: " + problem.get());
+            // "Cannot add this peer: " is what the web page takes off before it says "Not added: ".
+            throw new IllegalArgumentException("Cannot add this peer: " + problem.get() + ".");
         }
         ManualPeerFile.Entry entry = new ManualPeerFile.Entry(host, port, id, clock.now());
         synchronized (this) {

@@ -164,10 +164,10 @@ final class ManualPeerFile {
             return Optional.of("a port is 1 to 65535, not " + port);
         }
         if (deviceId != null && !DeviceIds.isValid(deviceId)) {
-            return Optional.of("a deviceId is 16 lowercase hex characters");
+            return Optional.of("a device id is 16 characters, each 0-9 or a-f");
         }
         if (deviceId != null && deviceId.equals(ownId)) {
-            return Optional.of("that is this device's own deviceId");
+            return Optional.of("that is this device's own id");
         }
         return Optional.empty();
     }

@@ -111,9 +111,11 @@ class ManualPeersTest {
                 Optional<String> id = (Optional<String>) args[2];
                 IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                         () -> node.directory.addManual((String) args[0], (Integer) args[1], id), entry.getKey());
-                assertTrue(refused.getMessage().startsWith("cannot add this peer: "), refused.getMessage());
+                assertTrue(refused.getMessage().startsWith("Cannot add this peer: ") && refused.getMessage().endsWith("."),
+                        refused.getMessage());
+                assertFalse(refused.getMessage().contains("deviceId"), refused.getMessage());
             }
-            assertEquals("cannot add this peer: that is this device's own deviceId", assertThrows(
+            assertEquals("Cannot add this peer: that is this device's own id.", assertThrows(
                     IllegalArgumentException.class, () -> node.directory.addManual("10.0.0.1", 44000,
                             Optional.of(node.deviceId()))).getMessage());
             assertTrue(node.directory.peers().isEmpty());

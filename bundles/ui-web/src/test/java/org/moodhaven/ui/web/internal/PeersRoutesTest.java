@@ -118,7 +118,7 @@ class PeersRoutesTest {
     void refusedPeersAreA400WithTheReason() throws Exception {
         JsonNode refused = call("POST", "", "{\"host\": \"10.0.0.5\", \"port\": 45999, \"deviceId\": \"XYZ\"}", 400);
         assertEquals("invalid_peer", refused.get("error").asText());
-        assertEquals("cannot add this peer: a deviceId is 16 lowercase hex characters",
+        assertEquals("Cannot add this peer: a device id is 16 characters, each 0-9 or a-f.",
                 refused.get("message").asText());
         assertEquals("bad_request", call("DELETE", "no-port", "", 400).get("error").asText());
         assertEquals("bad_request", call("DELETE", "host:70000", "", 400).get("error").asText());
