@@ -3,12 +3,10 @@ package org.moodhaven.journal.internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.moodhaven.api.crypto.CryptoProvider;
 import org.moodhaven.api.entry.Entry;
@@ -114,8 +112,8 @@ public final class PasswordJournal implements Journal {
 
     /** Guarded by {@code this}: the salt new entries are written with, made on first use. */
     private String salt;
-    /** Guarded by {@code this}: a private copy of the password while unlocked, else {@code null}. */
-    private char[] password;
+    /** Guarded by {@code this}: the password and keys while unlocked, else {@code null}. */
+    private UnlockedKeys unlocked;
     /** Guarded by {@code this}: whether the password has opened an entry written with another salt (device). */
     private boolean opensOtherDevices;
     /**
@@ -123,8 +121,6 @@ public final class PasswordJournal implements Journal {
      * (while {@link #opensOtherDevices} is false), or -1; writes re-check only when something else arrived.
      */
     private long checkedUpToSeq = -1;
-    /** Content keys by salt (standard base64); emptied on lock. */
-    private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
 
     /**
      * @param config   the configuration
@@ -204,17 +200,8 @@ public final class PasswordJournal implements Journal {
      * there are none; the keys that opened something are kept.
      */
     private UnlockResult open(char[] candidate, List<Entry> samples) throws WrongPasswordException {
-        Map<String, byte[]> opened = new HashMap<>();
-        boolean otherDevices = false;
-        for (Entry sample : samples) {
-            byte[] key = ContentCipher.deriveKey(crypto, candidate, ContentCipher.saltOf(sample.content()).get());
-            if (ContentCipher.decrypt(crypto, key, sample.id(), sample.content()).isPresent()) {
-                opened.put(sample.contentSalt(), key);
-                otherDevices |= !sample.contentSalt().equals(knownSalt());
-            } else {
-                Arrays.fill(key, (byte) 0);
-            }
-        }
+        Map<String, byte[]> opened = PasswordSamples.keysThatOpen(crypto, candidate, samples);
+        boolean otherDevices = opened.keySet().stream().anyMatch(opener -> !opener.equals(knownSalt()));
         if (!samples.isEmpty() && opened.isEmpty()) {
             throw new WrongPasswordException(WRONG_MESSAGE);
         }
@@ -225,9 +212,8 @@ public final class PasswordJournal implements Journal {
         }
         synchronized (this) {
             forget();
-            password = candidate.clone();
+            unlocked = new UnlockedKeys(candidate, opened, maxKeys);
             opensOtherDevices = otherDevices;
-            keys.putAll(opened);
         }
         events.post(EventTopics.JOURNAL_UNLOCKED, Map.of());
         if (result.someUnreadable()) {
@@ -241,7 +227,7 @@ public final class PasswordJournal implements Journal {
     public void lock() {
         boolean wasUnlocked;
         synchronized (this) {
-            wasUnlocked = password != null;
+            wasUnlocked = unlocked != null;
             forget();
         }
         if (wasUnlocked) {
@@ -251,19 +237,17 @@ public final class PasswordJournal implements Journal {
 
     /** Overwrites the password and every key. Holds {@code this} or runs at deactivation. */
     private void forget() {
-        if (password != null) {
-            Arrays.fill(password, '\0');
-            password = null;
+        if (unlocked != null) {
+            unlocked.forget();
+            unlocked = null;
         }
-        keys.values().forEach(key -> Arrays.fill(key, (byte) 0));
-        keys.clear();
         opensOtherDevices = false;
         checkedUpToSeq = -1;
     }
 
     @Override
     public synchronized boolean isUnlocked() {
-        return password != null;
+        return unlocked != null;
     }
 
     @Override
@@ -326,21 +310,22 @@ public final class PasswordJournal implements Journal {
      *         overwrites the cached key, and sealing with the wiped key would store an entry no password opens.
      */
     private byte[] writingKey() throws JournalLockedException, StoreException {
+        boolean checked;
         synchronized (this) {
-            if (password == null) {
+            if (unlocked == null) {
                 throw new JournalLockedException(LOCKED_MESSAGE);
             }
-            if (opensOtherDevices) {
-                return keys.get(salt).clone();
-            }
+            checked = opensOtherDevices;
         }
-        requireOpensOtherDevices();
-        synchronized (this) {
-            if (password == null) {
-                throw new JournalLockedException(LOCKED_MESSAGE);
-            }
-            return keys.get(salt).clone();
+        if (!checked) {
+            requireOpensOtherDevices();
         }
+        UnlockedKeys keys = unlockedKeys().orElseThrow(() -> new JournalLockedException(LOCKED_MESSAGE));
+        return keys.copyOf(salt()).orElseThrow(() -> new JournalLockedException(LOCKED_MESSAGE));
+    }
+
+    private synchronized Optional<UnlockedKeys> unlockedKeys() {
+        return Optional.ofNullable(unlocked);
     }
 
     /**
@@ -362,11 +347,9 @@ public final class PasswordJournal implements Journal {
                 continue;
             }
             othersSeen = true;
-            boolean opens = keyFor(sample)
-                    .flatMap(key -> ContentCipher.decrypt(crypto, key, sample.id(), sample.content())).isPresent();
-            if (opens) {
+            if (opens(sample)) {
                 synchronized (this) {
-                    opensOtherDevices = password != null;
+                    opensOtherDevices = unlocked != null;
                 }
                 return;
             }
@@ -375,7 +358,7 @@ public final class PasswordJournal implements Journal {
             throw new JournalLockedException(FOREIGN_MESSAGE);
         }
         synchronized (this) {
-            checkedUpToSeq = password == null ? -1 : highest;
+            checkedUpToSeq = unlocked == null ? -1 : highest;
         }
     }
 
@@ -413,54 +396,19 @@ public final class PasswordJournal implements Journal {
 
     /** Decrypts when possible; an entry that does not open is shown as unreadable, never changed. */
     private JournalEntry view(Entry entry) {
-        Readability state;
-        String text = null;
-        if (!isUnlocked()) {
-            state = Readability.LOCKED;
-        } else {
-            Optional<String> plain = keyFor(entry)
-                    .flatMap(key -> ContentCipher.decrypt(crypto, key, entry.id(), entry.content()));
-            state = plain.isPresent() ? Readability.READABLE : Readability.UNREADABLE;
-            text = plain.orElse(null);
-        }
+        Optional<UnlockedKeys> keys = unlockedKeys();
+        Optional<String> plain = keys.flatMap(ring -> ring.keyFor(crypto, entry))
+                .flatMap(key -> ContentCipher.decrypt(crypto, key, entry.id(), entry.content()));
+        Readability state = keys.isEmpty() ? Readability.LOCKED
+                : plain.isPresent() ? Readability.READABLE : Readability.UNREADABLE;
         return new JournalEntry(entry.id(), entry.createdAt(), entry.updatedAt(), entry.mood(), entry.pinned(),
-                entry.privacyMode(), entry.bookId(), state, text);
+                entry.privacyMode(), entry.bookId(), state, plain.orElse(null));
     }
 
-    /** The key for an entry's salt, derived once per unlock and salt, within {@code maxKeys}. */
-    private Optional<byte[]> keyFor(Entry entry) {
-        String entrySalt = entry.contentSalt();
-        if (entrySalt == null) {
-            return Optional.empty();
-        }
-        byte[] known = keys.get(entrySalt);
-        if (known != null) {
-            return Optional.of(known);
-        }
-        Optional<byte[]> saltBytes = ContentCipher.saltOf(entry.content());
-        char[] current;
-        synchronized (this) {
-            if (password == null || saltBytes.isEmpty()) {
-                return Optional.empty();
-            }
-            if (keys.size() >= maxKeys) {
-                LOG.warn("more than {} distinct salts among entries; some show as unreadable", maxKeys);
-                return Optional.empty();
-            }
-            current = password.clone();
-        }
-        try {
-            byte[] derived = ContentCipher.deriveKey(crypto, current, saltBytes.get());
-            synchronized (this) {
-                if (password == null || !Arrays.equals(password, current)) {
-                    return Optional.empty(); // locked or re-unlocked meanwhile
-                }
-                byte[] raced = keys.putIfAbsent(entrySalt, derived);
-                return Optional.of(raced != null ? raced : derived);
-            }
-        } finally {
-            Arrays.fill(current, '\0');
-        }
+    /** @return whether the entry opens with the keys of this unlock */
+    private boolean opens(Entry entry) {
+        return unlockedKeys().flatMap(keys -> keys.keyFor(crypto, entry))
+                .flatMap(key -> ContentCipher.decrypt(crypto, key, entry.id(), entry.content())).isPresent();
     }
 
     /** @return the salt new entries are written with, or {@code null} before the first unlock made one */

@@ -1,10 +1,13 @@
 package org.moodhaven.journal.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.moodhaven.api.crypto.CryptoProvider;
 import org.moodhaven.api.entry.Entry;
 import org.moodhaven.api.store.EntryPage;
 import org.moodhaven.api.store.JournalStore;
@@ -65,5 +68,24 @@ final class PasswordSamples {
             }
         }
         return samples;
+    }
+
+    /**
+     * @param crypto    the provider that derives and decrypts
+     * @param candidate the password tried
+     * @param samples   from {@link #newestPerSalt}
+     * @return the keys of the salts whose sample the password opens; the other keys are overwritten
+     */
+    static Map<String, byte[]> keysThatOpen(CryptoProvider crypto, char[] candidate, List<Entry> samples) {
+        Map<String, byte[]> opened = new HashMap<>();
+        for (Entry sample : samples) {
+            byte[] key = ContentCipher.deriveKey(crypto, candidate, ContentCipher.saltOf(sample.content()).get());
+            if (ContentCipher.decrypt(crypto, key, sample.id(), sample.content()).isPresent()) {
+                opened.put(sample.contentSalt(), key);
+            } else {
+                Arrays.fill(key, (byte) 0);
+            }
+        }
+        return opened;
     }
 }
