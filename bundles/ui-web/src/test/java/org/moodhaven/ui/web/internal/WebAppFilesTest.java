@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class WebAppFilesTest {
 
     private static final List<String> SCRIPTS = List.of("app.js", "api.js", "crypto.js", "devices.js",
-            "mood-chart.js", "password-check.js", "vendor/uplot/uPlot.esm.js");
+            "messages.js", "mood-chart.js", "pairing.js", "pairing-card.js", "password-check.js", "peers.js",
+            "trusted.js", "vendor/uplot/uPlot.esm.js");
 
     private static String read(String name) throws IOException {
         try (InputStream in = WebAppFilesTest.class.getClassLoader().getResourceAsStream(WebAssets.FOLDER + name)) {
