@@ -500,12 +500,12 @@ class DevicesPageIT {
             BROWSER.await().until(driver -> ((Number) BROWSER.js().executeScript("return window.innerWidth"))
                     .intValue() <= 420);
             click("#nav-devices");
-            assertEquals(List.of(), tooSmall(), "the Devices page at its start");
+            assertEquals(List.of(), BROWSER.smallTapTargets(), "the Devices page at its start");
             click("#pair-enter");
-            assertEquals(List.of(), tooSmall(), "typing a PIN");
+            assertEquals(List.of(), BROWSER.smallTapTargets(), "typing a PIN");
             click("#accept-back");
             showPin();
-            assertEquals(List.of(), tooSmall(), "showing a PIN");
+            assertEquals(List.of(), BROWSER.smallTapTargets(), "showing a PIN");
             BROWSER.screenshot("devices-phone");
             click("#pair-cancel");
             BROWSER.await().until(driver -> shown("#pair-start"));
@@ -529,17 +529,6 @@ class DevicesPageIT {
             BROWSER.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
             BROWSER.driver().manage().window().setSize(before);
         }
-    }
-
-    /** @return the controls shown on the page smaller than 44 x 44 CSS pixels, as "id-or-text WxH" */
-    @SuppressWarnings("unchecked")
-    private static List<String> tooSmall() {
-        return (List<String>) BROWSER.js().executeScript(
-                "return [...document.querySelectorAll('button, input:not([type=hidden]), select, a[href]')]"
-                + ".filter(e => e.getClientRects().length > 0)"
-                + ".map(e => [e, e.getBoundingClientRect()])"
-                + ".filter(([e, r]) => r.height < 44 || r.width < 44)"
-                + ".map(([e, r]) => (e.id || e.textContent.trim()) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height))");
     }
 
     /** @return the mean of the red, green and blue of an element's computed colour (0 black, 255 white) */

@@ -206,32 +206,20 @@ class JournalPageIT {
                     .intValue() <= 420);
             BROWSER.driver().navigate().refresh();
             BROWSER.await().until(driver -> "locked".equals(bodyData("journal")));
-            assertEquals(List.of(), tooSmall(), "the unlock page");
+            assertEquals(List.of(), BROWSER.smallTapTargets(), "the unlock page");
             openAndUnlock(PASSWORD);
             writeInBrowser("Written on a phone " + UUID.randomUUID(), 4);
-            assertEquals(List.of(), tooSmall(), "the journal with an entry");
+            assertEquals(List.of(), BROWSER.smallTapTargets(), "the journal with an entry");
             BROWSER.driver().findElement(By.id("new-text")).sendKeys("a draft");
             BROWSER.driver().findElement(By.id("lock")).click();
             BROWSER.await().until(ExpectedConditions.visibilityOfElementLocated(By.id("lock-keep")));
-            assertEquals(List.of(), tooSmall(), "asking before dropping a draft");
+            assertEquals(List.of(), BROWSER.smallTapTargets(), "asking before dropping a draft");
             BROWSER.screenshot("journal-phone");
             BROWSER.driver().findElement(By.id("lock-drop")).click();
             BROWSER.await().until(driver -> "locked".equals(bodyData("journal")));
         } finally {
             BROWSER.driver().manage().window().setSize(before);
         }
-    }
-
-    /** @return the controls shown on the page smaller than 44 x 44 CSS pixels, as "id-or-text WxH" */
-    @SuppressWarnings("unchecked")
-    private static List<String> tooSmall() {
-        return (List<String>) BROWSER.js().executeScript(
-                "return [...document.querySelectorAll('button, input:not([type=hidden]), select, textarea, a[href]')]"
-                + ".filter(e => e.getClientRects().length > 0)"
-                + ".map(e => [e, e.getBoundingClientRect()])"
-                + ".filter(([e, r]) => r.height < 44 || r.width < 44)"
-                + ".map(([e, r]) => (e.id || e.className || e.textContent.trim()) + ' ' + Math.round(r.width) + 'x'"
-                + " + Math.round(r.height))");
     }
 
     @Test

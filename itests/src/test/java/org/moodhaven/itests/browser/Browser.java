@@ -160,6 +160,21 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback, Befor
         return target;
     }
 
+    /**
+     * @return the controls shown on the page that are smaller than a phone's tap target, 44 x 44 CSS pixels,
+     *         as "id (or class, or text) WxH"
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> smallTapTargets() {
+        return (List<String>) js().executeScript(
+                "return [...document.querySelectorAll('button, input:not([type=hidden]), select, textarea, a[href]')]"
+                + ".filter(e => e.getClientRects().length > 0)"
+                + ".map(e => [e, e.getBoundingClientRect()])"
+                + ".filter(([e, r]) => r.height < 44 || r.width < 44)"
+                + ".map(([e, r]) => (e.id || e.className || e.textContent.trim()) + ' ' + Math.round(r.width) + 'x'"
+                + " + Math.round(r.height))");
+    }
+
     /** The browser hands each console entry over once; keep them for the test's end. */
     private void drainConsole() {
         if (driver != null) {
