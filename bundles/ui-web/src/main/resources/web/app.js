@@ -536,10 +536,15 @@ async function restoreVersion(item, id, version, button) {
 
 /**
  * A sync brought entries: the open list is read again from the top, unless an entry is being
- * edited (the edit would be lost); then the person is told to save or cancel first.
+ * edited (the edit would be lost); then the person is told to save or cancel first. While locked,
+ * a page that asked for a new journal's password asks for the password of the entries that came.
  */
 async function entriesChanged() {
   if (!session) {
+    if (choosing && document.body.dataset.journal === 'locked') {
+      // The first entries arrived while the page asked for a new journal's password: ask for theirs.
+      await showLockedPage();
+    }
     return;
   }
   if (document.querySelector('#entries li.editing')) {
