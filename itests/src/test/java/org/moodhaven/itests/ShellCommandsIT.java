@@ -184,6 +184,8 @@ public class ShellCommandsIT extends NodeTestSupport {
         assertFalse(journal.isUnlocked());
         String list = execute("mh:entries", "");
         assertTrue(list, list.contains("[locked"));
+        assertTrue(list, list.startsWith("The journal is locked: the texts stay encrypted")
+                && list.contains("Moods and dates are not encrypted."));
         assertFalse(list, list.contains("Only for the right password"));
         String refused = executeFailing("mh:write", "x\n.\n");
         assertTrue(refused, refused.contains("unlock it first"));

@@ -186,6 +186,11 @@ public final class JournalCommands {
                 return after.isEmpty() ? "No entries yet. Write one with mh:write." : "No more entries.";
             }
             StringBuilder out = new StringBuilder();
+            if (!journal.isUnlocked()) {
+                // What anyone holding the data folder reads too: said plainly where it shows.
+                out.append("The journal is locked: the texts stay encrypted (mh:unlock opens them). Moods and "
+                        + "dates are not encrypted.\n");
+            }
             out.append(String.format("%-22s  %-19s  %-4s  %s%n", "ID", "CREATED", "MOOD", "TEXT"));
             for (JournalEntry entry : page.entries()) {
                 out.append(String.format("%-22s  %-19s  %-4s  %s%n", entry.id(), Texts.time(entry.createdAt()),
