@@ -49,10 +49,22 @@ class ConfigurationFilesIT {
             assertTrue(port != before);
             Files.writeString(sync, "port = " + port + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
 
-            Await.until("the node listens on the port of the edited file", WAIT,
-                    () -> node.syncPort() == port && accepts(port));
+            try {
+                Await.until("the node listens on the port of the edited file", WAIT,
+                        () -> node.syncPort() == port && accepts(port));
+            } catch (AssertionError e) {
+                // Once seen on a CI run only: say what the node and its log said, for whoever looks next.
+                Path log = data.resolve("logs").resolve("moodhaven.log");
+                throw new AssertionError(e.getMessage() + "; port " + port + ", the API says " + node.syncPort()
+                        + "\nthe node printed:\n" + node.output() + "\nits log ends:\n"
+                        + (Files.exists(log) ? tail(Files.readString(log, StandardCharsets.UTF_8), 6000) : "(none)"), e);
+            }
             assertFalse(accepts(before), "the old port is closed");
         }
+    }
+
+    private static String tail(String text, int chars) {
+        return text.length() <= chars ? text : text.substring(text.length() - chars);
     }
 
     @Test
