@@ -342,8 +342,9 @@ public final class PasswordJournal implements Journal {
             }
         }
         boolean othersSeen = false;
-        for (Entry sample : PasswordSamples.newestPerSalt(current, salt(), unlockCheckEntries)) {
-            if (sample.contentSalt().equals(salt())) {
+        String ownSalt = salt();
+        for (Entry sample : PasswordSamples.newestPerSalt(current, ownSalt, unlockCheckEntries)) {
+            if (sample.contentSalt().equals(ownSalt)) {
                 continue;
             }
             othersSeen = true;
